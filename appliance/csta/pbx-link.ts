@@ -1,0 +1,101 @@
+/**
+ * PbxLink: the face of the PBX every service uses. Typed service calls, a typed event map, device
+ * monitors that survive reconnects. CstaLink is the implementation over a CSTA session.
+ */
+import { EventEmitter } from 'node:events';
+import type { PbxLinkEvents } from './events.js';
+import type { ArgsOf, MessageName, MessageOf, RequestName, ResponseOf } from './messages.js';
+import type { ConnectionId } from './schema.js';
+
+export type AgentState = 'loggedOn' | 'loggedOff' | 'notReady' | 'ready' | 'workingAfterCall';
+export type SwitchDevice = NonNullable<MessageOf<'SwitchingFunctionDevices'>['deviceList']>[number];
+
+export abstract class PbxLink extends EventEmitter<PbxLinkEvents> {
+  abstract readonly isUp: boolean;
+  abstract start(): Promise<void>;
+  abstract stop(): Promise<void>;
+  /** Starts a device monitor (kept across reconnects) and returns its cross reference. */
+  abstract monitor(device: string): Promise<string>;
+  abstract unmonitor(device: string): Promise<void>;
+  abstract monitoredDevices(): string[];
+  /** Sends a request and resolves with its positive response; rejects with CstaError. */
+  abstract request<N extends RequestName>(name: N, args: ArgsOf<N>, timeoutMs?: number): Promise<ResponseOf<N>>;
+  /** Sends a message that has no positive response (RouteSelect, RouteEnd). */
+  abstract send<N extends MessageName>(name: N, args: ArgsOf<N>): void;
+  /** All devices of the switch (GetSwitchingFunctionDevices and its segments). */
+  abstract listDevices(): Promise<SwitchDevice[]>;
+
+  makeCall(callingDevice: string, calledDirectoryNumber: string, correlatorData?: string) {
+    return this.request('MakeCall', { callingDevice, calledDirectoryNumber, ...(correlatorData ? { correlatorData } : {}) });
+  }
+  answerCall(callToBeAnswered: ConnectionId) {
+    return this.request('AnswerCall', { callToBeAnswered });
+  }
+  clearConnection(connectionToBeCleared: ConnectionId) {
+    return this.request('ClearConnection', { connectionToBeCleared });
+  }
+  clearCall(callToBeCleared: ConnectionId) {
+    return this.request('ClearCall', { callToBeCleared });
+  }
+  holdCall(callToBeHeld: ConnectionId) {
+    return this.request('HoldCall', { callToBeHeld });
+  }
+  retrieveCall(callToBeRetrieved: ConnectionId) {
+    return this.request('RetrieveCall', { callToBeRetrieved });
+  }
+  alternateCall(heldCall: ConnectionId, activeCall: ConnectionId) {
+    return this.request('AlternateCall', { heldCall, activeCall });
+  }
+  reconnectCall(heldCall: ConnectionId, activeCall: ConnectionId) {
+    return this.request('ReconnectCall', { heldCall, activeCall });
+  }
+  consultationCall(existingCall: ConnectionId, consultedDevice: string) {
+    return this.request('ConsultationCall', { existingCall, consultedDevice });
+  }
+  transferCall(heldCall: ConnectionId, activeCall: ConnectionId) {
+    return this.request('TransferCall', { heldCall, activeCall });
+  }
+  conferenceCall(heldCall: ConnectionId, activeCall: ConnectionId) {
+    return this.request('ConferenceCall', { heldCall, activeCall });
+  }
+  singleStepTransfer(activeCall: ConnectionId, transferredTo: string) {
+    return this.request('SingleStepTransferCall', { activeCall, transferredTo });
+  }
+  /** Silent monitoring (participation 'silent') or barge-in ('active') by a supervisor's device. */
+  singleStepConference(activeCall: ConnectionId, deviceToJoin: string, participationType: 'silent' | 'active') {
+    return this.request('SingleStepConferenceCall', { activeCall, deviceToJoin, participationType });
+  }
+  deflectCall(callToBeDiverted: ConnectionId, newDestination: string) {
+    return this.request('DeflectCall', { callToBeDiverted, newDestination });
+  }
+  generateDigits(connectionToSendDigits: ConnectionId, charactersToSend: string) {
+    return this.request('GenerateDigits', { connectionToSendDigits, charactersToSend });
+  }
+  snapshotDevice(snapshotObject: string) {
+    return this.request('SnapshotDevice', { snapshotObject });
+  }
+  snapshotCall(snapshotObject: ConnectionId) {
+    return this.request('SnapshotCall', { snapshotObject });
+  }
+  setAgentState(device: string, requestedAgentState: AgentState, extra: { agentID?: string; password?: string; group?: string } = {}) {
+    return this.request('SetAgentState', { device, requestedAgentState, ...extra });
+  }
+  getAgentState(device: string) {
+    return this.request('GetAgentState', { device });
+  }
+  routeRegister(routingDevice?: string) {
+    return this.request('RouteRegister', routingDevice === undefined ? {} : { routingDevice });
+  }
+  routeRegisterCancel(routeRegisterReqID: string) {
+    return this.request('RouteRegisterCancel', { routeRegisterReqID });
+  }
+  routeSelect(args: ArgsOf<'RouteSelect'>) {
+    this.send('RouteSelect', args);
+  }
+  routeEnd(args: ArgsOf<'RouteEnd'>) {
+    this.send('RouteEnd', args);
+  }
+  systemStatus(systemStatus = 'normal') {
+    return this.request('SystemStatus', { systemStatus });
+  }
+}

@@ -1,0 +1,64 @@
+/** What `ccbox csta` knows of each device's connections, from the events it printed, so people can say `answer 201`. */
+import type { ConnectionId } from '../../csta/schema.js';
+import type { CstaMessage } from '../../csta/messages.js';
+
+export type TrackedState = 'initiated' | 'alerting' | 'connected' | 'hold' | 'queued';
+
+export class ConnectionTracker {
+  readonly #byDevice = new Map<string, Map<string, TrackedState>>();
+
+  find(device: string, state: TrackedState): ConnectionId | undefined {
+    for (const [callID, s] of this.#byDevice.get(device) ?? []) if (s === state) return { callID, deviceID: device };
+    return undefined;
+  }
+
+  calls(device: string): [string, TrackedState][] {
+    return [...(this.#byDevice.get(device) ?? [])];
+  }
+
+  /** Forgets everything: after a reconnect the snapshot tells the truth again. */
+  clear(): void {
+    this.#byDevice.clear();
+  }
+
+  set(connection: ConnectionId | undefined, state: TrackedState | undefined): void {
+    if (!connection?.deviceID) return;
+    let calls = this.#byDevice.get(connection.deviceID);
+    if (!calls) this.#byDevice.set(connection.deviceID, (calls = new Map()));
+    if (state === undefined) calls.delete(connection.callID);
+    else calls.set(connection.callID, state);
+  }
+
+  observe(message: CstaMessage): void {
+    switch (message.type) {
+      case 'ServiceInitiatedEvent':
+        return this.set(message.initiatedConnection, 'initiated');
+      case 'OriginatedEvent':
+        return this.set(message.originatedConnection, 'connected');
+      case 'DeliveredEvent':
+        return this.set(message.connection, message.connection.deviceID === message.alertingDevice ? 'alerting' : undefined);
+      case 'QueuedEvent':
+        return this.set(message.queuedConnection, 'queued');
+      case 'EstablishedEvent':
+        return this.set(message.establishedConnection, 'connected');
+      case 'HeldEvent':
+        return this.set(message.heldConnection, 'hold');
+      case 'RetrievedEvent':
+        return this.set(message.retrievedConnection, 'connected');
+      case 'ConnectionClearedEvent':
+        return this.set(message.droppedConnection, undefined);
+      case 'DivertedEvent':
+        return this.set(message.connection, undefined);
+      case 'TransferredEvent':
+      case 'ConferencedEvent': {
+        const items = message.type === 'TransferredEvent' ? message.transferredConnections : message.conferenceConnections;
+        for (const item of items ?? []) {
+          this.set(item.oldConnection, undefined);
+          this.set(item.newConnection, 'connected');
+        }
+        return;
+      }
+      default:
+    }
+  }
+}

@@ -1,0 +1,22 @@
+/** The `ccbox` command: one program, subcommands for each face of the appliance. */
+import { Command } from 'commander';
+import { registerConfigCommand } from './config-command.js';
+import { registerCstaCommand } from './csta-command.js';
+import { registerDemoCommand } from './demo-command.js';
+import { registerSimCommand } from './sim-command.js';
+
+export function buildProgram(): Command {
+  const program = new Command('ccbox')
+    .description('ccbox: call-center appliance beside a small-office PBX (CSTA link, IVR, ACD, recording, reports)')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)');
+  registerDemoCommand(program);
+  registerCstaCommand(program);
+  registerSimCommand(program);
+  registerConfigCommand(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  await buildProgram().parseAsync(argv);
+}

@@ -1,0 +1,25 @@
+/** Time as the appliance sees it. Injected everywhere so tests can use fake timers and the bench can scale time. */
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): TimerHandle;
+  clearTimeout(handle: TimerHandle | undefined): void;
+  setInterval(fn: () => void, ms: number): TimerHandle;
+  clearInterval(handle: TimerHandle | undefined): void;
+}
+
+/** Opaque handle; unref() keeps a pending timer from holding the process open. */
+export interface TimerHandle {
+  unref?(): unknown;
+}
+
+/**
+ * The real clock. It calls the global timer functions at call time (not at construction) so that
+ * sinon fake timers installed after construction still take effect.
+ */
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
+  clearTimeout: (handle) => globalThis.clearTimeout(handle as NodeJS.Timeout | undefined),
+  setInterval: (fn, ms) => globalThis.setInterval(fn, ms),
+  clearInterval: (handle) => globalThis.clearInterval(handle as NodeJS.Timeout | undefined),
+};
