@@ -1,0 +1,133 @@
+/** PBX profiles: the CSTA dialect, framing, session style, port and timers of one kind of switch (firmware-config/pbx/*.json). */
+import { readFileSync, readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { serviceShapes } from './catalogue/services.js';
+import { systemShapes } from './catalogue/session.js';
+
+/** firmware-config/pbx in the source tree, found relative to this file. */
+export const DEFAULT_PBX_PROFILE_DIR = fileURLToPath(new URL('../../firmware-config/pbx/', import.meta.url));
+
+const PROFILE_NAME = /^[a-z0-9][a-z0-9-]*$/;
+
+const KNOWN_SERVICES: ReadonlySet<string> = new Set(
+  [...Object.keys(serviceShapes), ...Object.keys(systemShapes)].filter((name) => !name.endsWith('Response')),
+);
+
+const positiveInt = () => z.number().int().positive();
+
+export const pbxProfileSchema = z
+  .strictObject({
+    name: z.string().regex(PROFILE_NAME, { error: 'expected lower-case letters, digits and dashes' }),
+    description: z.string(),
+    vendor: z.string().min(1),
+    edition: z.enum(['ed3', 'ed4', 'ed5']).default('ed4').describe('CSTA edition whose namespace requests are encoded with'),
+    framing: z
+      .enum(['tcp-header', 'nul-terminated'])
+      .default('tcp-header')
+      .describe('tcp-header: ECMA-323 Annex J.2 8-byte header; nul-terminated: bare XML ended by a NUL byte'),
+    sessionStyle: z
+      .enum(['ecma354', 'system-register', 'none'])
+      .describe('ecma354: StartApplicationSession; system-register: switch sends SystemStatus, client answers then SystemRegister'),
+    loginStyle: z
+      .enum(['none', 'plain', 'avaya'])
+      .describe('how user and password go into applicationSpecificInfo: not at all, plain elements, or Avaya SessionLoginInfo'),
+    port: z.number().int().min(1).max(65535),
+    sessionDurationSeconds: positiveInt().default(180),
+    heartbeatIntervalSeconds: positiveInt().default(30),
+    heartbeatMissedLimit: positiveInt().default(2),
+    responseTimeoutMs: positiveInt().default(5000),
+    reconnect: z
+      .strictObject({ initialDelayMs: positiveInt().default(1000), maxDelayMs: positiveInt().default(30000) })
+      .refine((r) => r.initialDelayMs <= r.maxDelayMs, {
+        error: 'initialDelayMs must not exceed maxDelayMs',
+        path: ['initialDelayMs'],
+      })
+      .prefault({}),
+    unsupportedServices: z
+      .array(
+        z.string().refine((name) => KNOWN_SERVICES.has(name), {
+          error: (issue) => `unknown CSTA service ${JSON.stringify(issue.input)}`,
+        }),
+      )
+      .default([])
+      .describe('services this switch rejects; the link refuses them locally instead of asking'),
+  });
+
+export type PbxProfile = z.infer<typeof pbxProfileSchema>;
+
+export class ProfileError extends Error {
+  override readonly name = 'ProfileError';
+  constructor(
+    readonly code: 'notFound' | 'badName' | 'badJson' | 'invalid',
+    message: string,
+    /** The file (or other source) the profile came from. */
+    readonly source: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Validates a profile given as JSON text or as an already parsed value. `sourceName` names it in
+ * errors, which list every wrong field as `path: message`.
+ */
+export function parsePbxProfile(json: unknown, sourceName: string): PbxProfile {
+  let value = json;
+  if (typeof json === 'string') {
+    try {
+      value = JSON.parse(json);
+    } catch (cause) {
+      throw new ProfileError('badJson', `${sourceName}: not valid JSON: ${(cause as Error).message}`, sourceName);
+    }
+  }
+  const result = pbxProfileSchema.safeParse(value);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const path = issue.path.join('.') || '(root)';
+      return issue.code === 'unrecognized_keys' ? `${path}: unknown field(s) ${issue.keys.join(', ')}` : `${path}: ${issue.message}`;
+    });
+    throw new ProfileError('invalid', `${sourceName}: ${problems.join('; ')}`, sourceName);
+  }
+  return result.data;
+}
+
+/** Loads `<dir>/<name>.json`; the file's `name` must match its file name. */
+export function loadPbxProfile(name: string, dir: string = DEFAULT_PBX_PROFILE_DIR): PbxProfile {
+  if (!PROFILE_NAME.test(name)) {
+    throw new ProfileError('badName', `bad PBX profile name ${JSON.stringify(name)}: expected lower-case letters, digits and dashes`, name);
+  }
+  const file = join(dir, `${name}.json`);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') {
+      const known = listPbxProfiles(dir);
+      throw new ProfileError('notFound', `unknown PBX profile "${name}" (known: ${known.join(', ') || 'none'})`, file);
+    }
+    throw new ProfileError('notFound', `cannot read ${file}: ${(cause as Error).message}`, file);
+  }
+  const profile = parsePbxProfile(text, file);
+  if (profile.name !== name) {
+    throw new ProfileError('invalid', `${file}: name: "${profile.name}" does not match the file name "${name}"`, file);
+  }
+  return profile;
+}
+
+/** Names of the profiles in `dir` (file names without .json), sorted. An absent directory has none. */
+export function listPbxProfiles(dir: string = DEFAULT_PBX_PROFILE_DIR): string[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw cause;
+  }
+  return entries
+    .filter((entry) => entry.endsWith('.json'))
+    .map((entry) => basename(entry, '.json'))
+    .filter((name) => PROFILE_NAME.test(name))
+    .sort();
+}

@@ -1,0 +1,13 @@
+export { ConfigStore, CONFIG_FILE_NAME } from './store.js';
+export type { ConfigStoreOptions, OpenOptions, ConfigChange, ConfigStoreEvents } from './store.js';
+export { configSchema, configDefaults, configJsonSchema, CONFIG_VERSION, SECRET_PATHS } from './schema.js';
+export type { Config, ConfigInput } from './schema.js';
+export { ConfigError, formatIssue } from './errors.js';
+export type { ConfigIssue, ConfigErrorCode } from './errors.js';
+export { checkConfig, checkConfigFile, validateConfig } from './document.js';
+export type { ConfigValidator, FileCheck } from './document.js';
+export { migrations, migrateDocument, documentVersion } from './migrations.js';
+export type { ConfigMigration } from './migrations.js';
+export { settingPaths } from './paths.js';
+export { writeFileAtomic } from './atomic-file.js';
+export { pbxProfileExists } from './validators.js';

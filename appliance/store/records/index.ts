@@ -1,0 +1,5 @@
+export { RecordsStore, RecordsError, RECORDS_FILE_NAME } from './store.js';
+export type { RecordsStoreOptions } from './store.js';
+export { recordsMigrations } from './migrations.js';
+export type { RecordsMigration } from './migrations.js';
+export type * from './rows.js';
