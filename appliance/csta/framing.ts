@@ -57,7 +57,8 @@ function headerProblem(buf: Buffer, at: number): FramingError['code'] | undefine
   return undefined;
 }
 
-const PROBLEM_TEXT: Record<FramingError['code'], string> = {
+const PROBLEM_TEXT: Record<FramingError['code'] | 'cutShort', string> = {
+  cutShort: 'a NUL byte inside the XML: the frame is shorter than its length says',
   badFormat: 'format indicator is not 0x0000',
   badLength: 'length is under the 8-byte header',
   badInvokeId: 'invoke ID is not 4 ASCII digits',
@@ -106,7 +107,7 @@ class HeaderFrameDecoder implements FrameDecoder {
   }
 
   push(chunk: Buffer): void {
-    if (this.#awaiting > 0 && this.#size + chunk.length < this.#awaiting) {
+    if (this.#awaiting > 0 && this.#size + chunk.length < this.#awaiting && chunk.indexOf(0) < 0) {
       // The frame is still incomplete: append in place instead of re-concatenating every chunk.
       chunk.copy(this.#store, this.#size);
       this.#size += chunk.length;
@@ -124,6 +125,16 @@ class HeaderFrameDecoder implements FrameDecoder {
         continue;
       }
       const length = buf.readUInt16BE(pos + 2);
+      // UTF-8 XML never holds a 0x00 byte: one inside the body means the length runs past the document
+      // (a cut frame, a lost byte), and a header probably starts there. Resync on it instead of
+      // swallowing the frames that follow.
+      const nul = buf.subarray(pos + HEADER_LENGTH, Math.min(buf.length, pos + length)).indexOf(0);
+      if (nul >= 0) {
+        const skipped = this.#resync(buf, pos + HEADER_LENGTH + nul);
+        found.push(new FramingError('badLength', `dropped ${skipped - pos} bytes: ${PROBLEM_TEXT.cutShort}`, hexPreview(buf.subarray(pos, skipped))));
+        pos = skipped;
+        continue;
+      }
       if (buf.length - pos < length) break;
       const invokeId = Number(buf.toString('latin1', pos + 4, pos + 8));
       const xml = buf.toString('utf8', pos + HEADER_LENGTH, pos + length);
@@ -216,6 +227,7 @@ export const headerFraming: Framing = {
   encode(frame: Frame): Buffer {
     const id = frame.invokeId ?? EVENT_INVOKE_ID;
     if (!Number.isInteger(id) || id < 0 || id > 9999) throw new RangeError(`invoke ID ${id} is outside 0..9999`);
+    if (frame.xml.includes('\0')) throw new RangeError('XML must not contain a NUL byte');
     const xmlLength = Buffer.byteLength(frame.xml, 'utf8');
     const total = HEADER_LENGTH + xmlLength;
     if (total > MAX_FRAME_LENGTH) throw new RangeError(`frame of ${total} bytes is over the 65535-byte limit`);

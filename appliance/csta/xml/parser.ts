@@ -82,6 +82,56 @@ function makeElement(qname: string, start: number): XmlElement {
   };
 }
 
+/**
+ * Reads the attributes of the start tag whose name ends at `start`, up to and including its ">" or
+ * "/>", into `element.attrs`. Returns the offset after the tag. (Kept out of parseXml so that both
+ * stay small enough for the optimiser.)
+ */
+function readAttributes(src: string, start: number, element: XmlElement, qname: string): number {
+  const len = src.length;
+  let cursor = start;
+  let attrs: Record<string, string> | undefined;
+  for (;;) {
+    while (cursor < len && isSpace(src.charCodeAt(cursor))) cursor++;
+    if (cursor >= len) throw new XmlError(`unterminated start tag <${qname}>`, element.start);
+    const code = src.charCodeAt(cursor);
+    if (code === 62 /* > */) {
+      cursor++;
+      break;
+    }
+    if (code === 47 /* / */) {
+      if (src.charCodeAt(cursor + 1) !== 62) throw new XmlError(`expected "/>" in <${qname}>`, cursor);
+      cursor += 2;
+      break;
+    }
+    if (!isNameStart(code)) throw new XmlError(`invalid attribute name in <${qname}>`, cursor);
+    const nameStart = cursor;
+    cursor = nameEnd(src, cursor);
+    const attrName = src.slice(nameStart, cursor);
+    while (cursor < len && isSpace(src.charCodeAt(cursor))) cursor++;
+    if (src.charCodeAt(cursor) !== 61 /* = */) throw new XmlError(`attribute ${attrName} in <${qname}> has no value`, cursor);
+    cursor++;
+    while (cursor < len && isSpace(src.charCodeAt(cursor))) cursor++;
+    const quote = src[cursor];
+    if (quote !== '"' && quote !== "'") throw new XmlError(`attribute ${attrName} in <${qname}> is not quoted`, cursor);
+    const valueEnd = src.indexOf(quote, cursor + 1);
+    if (valueEnd < 0) throw new XmlError(`unterminated value of attribute ${attrName}`, cursor);
+    const rawValue = src.slice(cursor + 1, valueEnd);
+    if (rawValue.includes('<')) throw new XmlError(`"<" in the value of attribute ${attrName}`, cursor);
+    // No prototype: attribute names such as "constructor" or "__proto__" are plain keys.
+    attrs ??= Object.create(null) as Record<string, string>;
+    if (attrName in attrs) throw new XmlError(`attribute ${attrName} repeated in <${qname}>`, nameStart);
+    attrs[attrName] = decodeEntities(rawValue, cursor);
+    cursor = valueEnd + 1;
+    const after = src.charCodeAt(cursor);
+    if (cursor < len && !isSpace(after) && after !== 47 && after !== 62) {
+      throw new XmlError(`no whitespace after attribute ${attrName} in <${qname}>`, cursor);
+    }
+  }
+  if (attrs) (element as { attrs: Record<string, string> | undefined }).attrs = attrs;
+  return cursor;
+}
+
 /** Parses one document and returns its root element. Throws XmlError naming what is wrong and where. */
 export function parseXml(src: string): XmlElement {
   const stack: XmlElement[] = [];
@@ -148,47 +198,8 @@ export function parseXml(src: string): XmlElement {
     if (root && stack.length === 0) throw new XmlError(`second root element <${qname}>`, pos);
     if (stack.length >= MAX_DEPTH) throw new XmlError(`elements nested deeper than ${MAX_DEPTH} levels`, pos);
     const element = makeElement(qname, pos);
-    let attrs: Record<string, string> | undefined;
-    let selfClosing = false;
-    for (;;) {
-      while (cursor < len && isSpace(src.charCodeAt(cursor))) cursor++;
-      if (cursor >= len) throw new XmlError(`unterminated start tag <${qname}>`, pos);
-      const code = src.charCodeAt(cursor);
-      if (code === 62 /* > */) {
-        cursor++;
-        break;
-      }
-      if (code === 47 /* / */) {
-        if (src.charCodeAt(cursor + 1) !== 62) throw new XmlError(`expected "/>" in <${qname}>`, cursor);
-        selfClosing = true;
-        cursor += 2;
-        break;
-      }
-      if (!isNameStart(code)) throw new XmlError(`invalid attribute name in <${qname}>`, cursor);
-      const nameStart = cursor;
-      cursor = nameEnd(src, cursor);
-      const attrName = src.slice(nameStart, cursor);
-      while (cursor < len && isSpace(src.charCodeAt(cursor))) cursor++;
-      if (src.charCodeAt(cursor) !== 61 /* = */) throw new XmlError(`attribute ${attrName} in <${qname}> has no value`, cursor);
-      cursor++;
-      while (cursor < len && isSpace(src.charCodeAt(cursor))) cursor++;
-      const quote = src[cursor];
-      if (quote !== '"' && quote !== "'") throw new XmlError(`attribute ${attrName} in <${qname}> is not quoted`, cursor);
-      const valueEnd = src.indexOf(quote, cursor + 1);
-      if (valueEnd < 0) throw new XmlError(`unterminated value of attribute ${attrName}`, cursor);
-      const rawValue = src.slice(cursor + 1, valueEnd);
-      if (rawValue.includes('<')) throw new XmlError(`"<" in the value of attribute ${attrName}`, cursor);
-      // No prototype: attribute names such as "constructor" or "__proto__" are plain keys.
-      attrs ??= Object.create(null) as Record<string, string>;
-      if (attrName in attrs) throw new XmlError(`attribute ${attrName} repeated in <${qname}>`, nameStart);
-      attrs[attrName] = decodeEntities(rawValue, cursor);
-      cursor = valueEnd + 1;
-      const after = src.charCodeAt(cursor);
-      if (cursor < len && !isSpace(after) && after !== 47 && after !== 62) {
-        throw new XmlError(`no whitespace after attribute ${attrName} in <${qname}>`, cursor);
-      }
-    }
-    if (attrs) (element as { attrs: Record<string, string> | undefined }).attrs = attrs;
+    cursor = readAttributes(src, cursor, element, qname);
+    const selfClosing = src.charCodeAt(cursor - 2) === 47; /* "/>": outside quotes "/" only ends a tag */
     const parent = stack[stack.length - 1];
     if (parent) parent.children.push(element);
     else root = element;
