@@ -94,3 +94,9 @@ export interface SwitchScripting {
   /** Consultation transfer done by the user at `device` to `target` (consult, then transfer when answered). */
   transferFrom(device: string, target: string): void;
 }
+
+/** What the network side of the simulated site can do besides calling in (added with the call model). */
+export interface NetworkScripting {
+  /** The outside party that `callID` rings (a call out on a trunk) answers. Throws SwitchError(noCallToAnswer) if none rings. */
+  answerExternal(callID: string): void;
+}

@@ -1,0 +1,4 @@
+import t from 'tap';
+import { registerFlows } from './flows.js';
+
+registerFlows(t, 'serial');
