@@ -3,7 +3,7 @@
  * from the PBX simulator in another process over loopback TCP, at rising offered rates, with event
  * latency and request round-trip percentiles. Prints a table and appends it to bench/RESULTS.md.
  *
- *   npm run bench:csta [-- --seconds 5 --rates 20000,50000,100000,200000 --no-record]
+ *   npm run bench:csta [-- --seconds 5 --rates 20000,50000,80000,100000,150000 --no-record]
  */
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
@@ -20,8 +20,9 @@ const option = (name: string, fallback: string) => {
   return at >= 0 && args[at + 1] ? (args[at + 1] as string) : fallback;
 };
 const seconds = Number(option('seconds', '5'));
-const rates = option('rates', '20000,50000,100000,200000').split(',').map(Number);
+const rates = option('rates', '20000,50000,80000,100000,150000').split(',').map(Number);
 const DEVICE = '201';
+const SUSTAINED_P99_MS = 100;
 
 const nowMicros = () => (performance.timeOrigin + performance.now()) * 1000;
 
@@ -106,15 +107,16 @@ async function main(): Promise<void> {
   await link.stop();
   source.send({ cmd: 'exit' } satisfies SourceCommand);
 
-  const best = Math.max(...rows.filter((r) => r.decoded === r.sent).map((r) => r.rate), 0);
+  // Sustained: every event decoded and the p99 latency still bounded (no queue building up).
+  const best = Math.max(...rows.filter((r) => r.decoded === r.sent && r.latencyMs.p99 < SUSTAINED_P99_MS).map((r) => r.rate), 0);
   const table = [
     '| offered ev/s | sent | decoded | decoded ev/s | event latency p50 / p99 / max (ms) | request RTT p50 / p99 (ms) | client RSS (MiB) |',
     '| --- | --- | --- | --- | --- | --- | --- |',
     ...rows.map((r) => `| ${r.offered} | ${r.sent} | ${r.decoded} | ${r.rate} | ${r.latencyMs.p50.toFixed(2)} / ${r.latencyMs.p99.toFixed(2)} / ${r.latencyMs.max.toFixed(1)} | ${r.rttMs.p50.toFixed(2)} / ${r.rttMs.p99.toFixed(2)} | ${r.rssMiB} |`),
   ].join('\n');
-  console.log(`\n${table}\n\nhighest rate with every event decoded: ${best} events/s (goal: 50000)`);
+  console.log(`\n${table}\n\nhighest sustained rate (all decoded, p99 latency < ${SUSTAINED_P99_MS} ms): ${best} events/s (goal: 50000)`);
   if (!args.includes('--no-record')) {
-    recordResults('csta', `CSTA events decoded by the link from the simulator over loopback TCP (2 processes, ${seconds} s per rate); highest fully decoded rate **${best} ev/s** (goal 50000)`, table);
+    recordResults('csta', `CSTA events decoded by the link from the simulator over loopback TCP (2 processes, ${seconds} s per rate); highest sustained rate (all decoded, p99 latency < ${SUSTAINED_P99_MS} ms) **${best} ev/s** (goal 50000)`, table);
   }
 }
 

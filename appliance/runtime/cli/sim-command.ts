@@ -1,0 +1,118 @@
+/** `ccbox sim switch`: the PBX simulator, serving CSTA over TCP and serial until interrupted. */
+import type { Command } from 'commander';
+import { loadPbxProfile } from '../../csta/profile.js';
+import { createSwitch, demoDialPlan, loadDialPlan, loadScenario, runScenario, startSwitchServer } from '../../../simulators/switch/index.js';
+import type { ScenarioRun } from '../../../simulators/switch/index.js';
+import { type Clock, systemClock } from '../clock.js';
+import { createLogger } from '../logger.js';
+
+interface SimSwitchOptions {
+  listen: string[];
+  serial?: string;
+  dialplan?: string;
+  profile: string;
+  scenario?: string;
+  user?: string;
+  password?: string;
+  logLevel: string;
+}
+
+export const DEFAULT_SIM_LISTEN = 'tcp://127.0.0.1:8800';
+
+const SIM_SWITCH_HELP = `
+The switch speaks the dialect of the PBX profile (namespace edition, framing, session style:
+ECMA-354 StartApplicationSession, or OpenScape Voice SystemStatus + SystemRegister), supervises
+its clients with SystemStatus, and answers every request: with its response, or with CSTAErrorCode.
+Monitors are cancelled when their client goes; calls stay.
+
+Without --dialplan it starts the built-in demo site. Logs go to stderr (pino JSON).
+
+examples:
+  ccbox sim switch
+  ccbox sim switch --listen tcp://0.0.0.0:8800 --serial /dev/ttyS1 --profile openscape-business --user ccbox --password secret
+  ccbox sim switch --dialplan site.json --scenario simulators/switch/scenarios/acd-demo.json
+  ccbox csta --connect tcp://127.0.0.1:8800 --monitor 600 --follow      (in another terminal)`;
+
+export function registerSimCommand(program: Command): void {
+  const sim = program.command('sim').description('simulators of the site around the box, for QA, demos and the bench');
+  sim
+    .command('switch')
+    .description('the PBX simulator: a CSTA server (TCP and serial) with its own call model, dial plan and scripted callers')
+    .option('--listen <url...>', 'where to serve CSTA: tcp://host:port or serial:/dev/ttyS0?baud=9600 (several allowed)', [DEFAULT_SIM_LISTEN])
+    .option('--serial <path>', 'also serve on this serial line at 9600 baud (for other settings use --listen serial:PATH?baud=N)')
+    .option('--dialplan <file>', 'dial plan JSON (extensions, analog ports, trunks, groups, routing points); default: the demo site')
+    .option('--profile <name>', 'PBX profile from firmware-config/pbx whose dialect the switch speaks', 'generic-ed4')
+    .option('--scenario <file>', 'scenario JSON of scripted callers and phones, started once the switch listens')
+    .option('--user <name>', 'require this user name in StartApplicationSession (with --password)')
+    .option('--password <secret>', 'require this password in StartApplicationSession (with --user)')
+    .option('--log-level <level>', 'log level on stderr: trace, debug, info, warn, error', 'info')
+    .addHelpText('after', SIM_SWITCH_HELP)
+    .action((options: SimSwitchOptions) => runSimSwitch(options));
+}
+
+/** The listeners keep the process up while it serves; pending call timers (wrap-up, overflow) must not keep it up after. */
+const unrefClock: Clock = {
+  ...systemClock,
+  setTimeout: (fn, ms) => {
+    const handle = systemClock.setTimeout(fn, ms);
+    handle.unref?.();
+    return handle;
+  },
+  setInterval: (fn, ms) => {
+    const handle = systemClock.setInterval(fn, ms);
+    handle.unref?.();
+    return handle;
+  },
+};
+
+function fail(message: string): void {
+  process.stderr.write(`ccbox sim switch: ${message}\n`);
+  process.exitCode = 1;
+}
+
+async function runSimSwitch(options: SimSwitchOptions): Promise<void> {
+  if ((options.user === undefined) !== (options.password === undefined)) return fail('--user and --password go together');
+  const listen = [...options.listen, ...(options.serial ? [`serial:${options.serial}?baud=9600`] : [])];
+  let setup;
+  try {
+    setup = {
+      profile: loadPbxProfile(options.profile),
+      plan: options.dialplan ? loadDialPlan(options.dialplan) : demoDialPlan(),
+      scenario: options.scenario ? loadScenario(options.scenario) : undefined,
+    };
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+  const logger = createLogger({ level: options.logLevel });
+  const model = createSwitch(setup.plan, { clock: unrefClock, logger: logger.child({ module: 'sim.switch.model' }) });
+  let server;
+  try {
+    server = await startSwitchServer({
+      model,
+      listen,
+      profile: setup.profile,
+      clock: unrefClock,
+      logger,
+      ...(options.user !== undefined && options.password !== undefined ? { credentials: { username: options.user, password: options.password } } : {}),
+    });
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+  process.stdout.write(
+    `ccbox sim switch: listening on ${server.addresses.join(', ')} (profile ${setup.profile.name}, ${model.devices().length} devices${options.dialplan ? '' : ', demo dial plan'})\n`,
+  );
+
+  let run: ScenarioRun | undefined;
+  if (setup.scenario) {
+    run = runScenario(model, setup.scenario, { clock: unrefClock, logger });
+    void run.done.then((stats) => logger.info({ stats }, 'scenario callers done'));
+  }
+
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', resolve).once('SIGTERM', resolve);
+  });
+  logger.info({ signal }, 'shutting down');
+  run?.stop();
+  await server.close();
+  if (run) process.stdout.write(`scenario: ${JSON.stringify(run.stats)}\n`);
+}

@@ -1,0 +1,13 @@
+export { runScenario, type RunScenarioOptions, type ScenarioRun, type ScenarioStats, type ScriptableSwitch } from './runner.js';
+export {
+  loadScenario,
+  parseScenario,
+  scenarioJsonSchema,
+  scenarioSchema,
+  ScenarioError,
+  type CallerAction,
+  type CallerSpec,
+  type PhoneSpec,
+  type Scenario,
+  type ScenarioInput,
+} from './schema.js';
