@@ -12,6 +12,7 @@ interface SimSwitchOptions {
   dialplan?: string;
   profile: string;
   scenario?: string;
+  scenarioAfterMonitor?: boolean;
   user?: string;
   password?: string;
   logLevel: string;
@@ -43,6 +44,7 @@ export function registerSimCommand(program: Command): void {
     .option('--dialplan <file>', 'dial plan JSON (extensions, analog ports, trunks, groups, routing points); default: the demo site')
     .option('--profile <name>', 'PBX profile from firmware-config/pbx whose dialect the switch speaks', 'generic-ed4')
     .option('--scenario <file>', 'scenario JSON of scripted callers and phones, started once the switch listens')
+    .option('--scenario-after-monitor', 'start the scenario only once a client has started a device monitor (so it sees every call)')
     .option('--user <name>', 'require this user name in StartApplicationSession (with --password)')
     .option('--password <secret>', 'require this password in StartApplicationSession (with --user)')
     .option('--log-level <level>', 'log level on stderr: trace, debug, info, warn, error', 'info')
@@ -103,10 +105,20 @@ async function runSimSwitch(options: SimSwitchOptions): Promise<void> {
   );
 
   let run: ScenarioRun | undefined;
-  if (setup.scenario) {
-    run = runScenario(model, setup.scenario, { clock: unrefClock, logger });
+  const scenario = setup.scenario;
+  const startScenario = () => {
+    if (!scenario) return;
+    logger.info({ scenario: scenario.name }, 'scenario starts');
+    run = runScenario(model, scenario, { clock: unrefClock, logger });
     void run.done.then((stats) => logger.info({ stats }, 'scenario callers done'));
-  }
+  };
+  if (scenario && options.scenarioAfterMonitor) {
+    const poll = unrefClock.setInterval(() => {
+      if (!server.clients().some((client) => client.monitors.length > 0)) return;
+      unrefClock.clearInterval(poll);
+      startScenario();
+    }, 100);
+  } else startScenario();
 
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGINT', resolve).once('SIGTERM', resolve);
