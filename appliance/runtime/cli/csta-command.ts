@@ -106,19 +106,25 @@ async function runCsta(options: CstaOptions): Promise<void> {
     return true;
   };
 
+  // Ctrl-C or SIGTERM ends whatever we are waiting for and stops the session cleanly.
+  let interrupt: () => void = () => {};
+  const interrupted = new Promise<false>((resolve) => (interrupt = () => resolve(false)));
+  process.once('SIGINT', () => interrupt()).once('SIGTERM', () => interrupt());
+
   let going = true;
   for (const device of options.monitor ?? []) going &&= await run(`monitor ${device}`);
   for (const command of options.exec ?? []) going &&= await run(command);
-  if (going) going = await readCommands(run);
-  if (going && options.follow) await new Promise<void>((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));
-  else if (going && options.duration) await new Promise((resolve) => setTimeout(resolve, Number(options.duration) * 1000));
+  if (going) going = await Promise.race([readCommands(run, interrupted), interrupted]);
+  if (going && options.follow) await interrupted;
+  else if (going && options.duration) await Promise.race([interrupted, new Promise((resolve) => setTimeout(resolve, Number(options.duration) * 1000))]);
   await link.stop();
 }
 
-/** Reads command lines from standard input until it ends or `quit`. Returns false on quit. */
-async function readCommands(run: (line: string) => Promise<boolean>): Promise<boolean> {
+/** Reads command lines from standard input until it ends, `quit`, or an interrupt. Returns false on quit. */
+async function readCommands(run: (line: string) => Promise<boolean>, interrupted: Promise<false>): Promise<boolean> {
   if (process.stdin.isTTY) process.stdout.write('type help for commands, quit to leave\n');
   const lines = createInterface({ input: process.stdin, terminal: false });
+  void interrupted.then(() => lines.close());
   for await (const line of lines) {
     if (!(await run(line))) {
       lines.close();

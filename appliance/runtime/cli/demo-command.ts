@@ -102,5 +102,6 @@ async function runDemo(options: DemoOptions): Promise<void> {
   await server.close();
   records.close();
   out(`# demo stopped: last round ${JSON.stringify(stats)}; ${stored} events stored in ${dataDir}/records.sqlite`);
-  process.exit(process.exitCode ?? 0);
+  // Scenario phones may still hold timers; leave once what we printed has been written out.
+  process.stdout.write('', () => process.exit(process.exitCode ?? 0));
 }
