@@ -19,7 +19,10 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: 'warn' });
   const model = createSwitch(demoDialPlan(), { logger });
   const server = await startSwitchServer({ model, listen: ['tcp://127.0.0.1:0'], profile: loadPbxProfile('generic-ed4'), logger });
-  const send = (report: SourceReport) => process.send?.(report);
+  const send = (report: SourceReport) => {
+    if (process.connected) process.send?.(report);
+  };
+  process.on('disconnect', () => void server.close().then(() => process.exit(0)));
   send({ kind: 'listening', url: server.addresses[0] as string });
 
   process.on('message', (command: SourceCommand) => {
