@@ -2,6 +2,7 @@
  * Turns the link's per-monitor events into one line per thing that happened to a call, for the demo:
  * a Delivered seen by the agent's, the group's and the trunk's monitors is printed once.
  */
+import { eventConnection } from '../../csta/event-connection.js';
 import type { MonitorEvent } from '../../csta/messages.js';
 
 interface CallState {
@@ -53,6 +54,10 @@ export class CallFlowPrinter {
     const ended = event.type === 'CallClearedEvent';
     this.#print(`call ${short(callID).padEnd(8)} ${text}${ended ? `, lasted ${secs(age)}${call.answeredAt === undefined ? ', never answered' : ''}` : ''}`);
     if (ended) this.#calls.delete(callID);
+    // A transfer or conference merges the consultation call into the primary one: it ends here.
+    if ((event.type === 'TransferredEvent' || event.type === 'ConferencedEvent') && event.secondaryOldCall) {
+      this.#calls.delete(event.secondaryOldCall.callID);
+    }
   }
 
   #describe(event: MonitorEvent, callID: string): [string, string] | undefined {
@@ -103,35 +108,5 @@ export class CallFlowPrinter {
 }
 
 export function callIdOf(event: MonitorEvent): string | undefined {
-  switch (event.type) {
-    case 'ServiceInitiatedEvent':
-      return event.initiatedConnection.callID;
-    case 'OriginatedEvent':
-      return event.originatedConnection.callID;
-    case 'DeliveredEvent':
-    case 'DivertedEvent':
-    case 'CallInformationEvent':
-      return event.connection.callID;
-    case 'QueuedEvent':
-      return event.queuedConnection.callID;
-    case 'EstablishedEvent':
-      return event.establishedConnection.callID;
-    case 'HeldEvent':
-      return event.heldConnection.callID;
-    case 'RetrievedEvent':
-      return event.retrievedConnection.callID;
-    case 'TransferredEvent':
-    case 'ConferencedEvent':
-      return event.primaryOldCall.callID;
-    case 'ConnectionClearedEvent':
-      return event.droppedConnection.callID;
-    case 'CallClearedEvent':
-      return event.clearedCall.callID;
-    case 'FailedEvent':
-      return event.failedConnection.callID;
-    case 'NetworkReachedEvent':
-      return event.outboundConnection.callID;
-    default:
-      return undefined;
-  }
+  return eventConnection(event)?.callID;
 }

@@ -1,4 +1,5 @@
 /** One line per CSTA event, for people (`ccbox csta`, `ccbox demo`) or as JSON. */
+import { eventConnection } from '../../csta/event-connection.js';
 import type { CstaMessage } from '../../csta/messages.js';
 import type { ConnectionId } from '../../csta/schema.js';
 
@@ -8,10 +9,9 @@ const conn = (c: ConnectionId | undefined) => (c ? `${c.deviceID ?? '?'}/${c.cal
 function summary(message: CstaMessage): [string, string | undefined][] {
   const m = message as unknown as Record<string, unknown>;
   const pick = (key: string, label = key) => [label, m[key] === undefined ? undefined : String(m[key])] as [string, string | undefined];
-  const connectionField = ['connection', 'establishedConnection', 'queuedConnection', 'droppedConnection', 'heldConnection', 'retrievedConnection', 'initiatedConnection', 'originatedConnection', 'failedConnection', 'outboundConnection', 'clearedCall', 'primaryOldCall'].find((k) => m[k] !== undefined);
   const acd = (m.callCharacteristics as { acdCall?: boolean } | undefined)?.acdCall;
   return [
-    ['conn', connectionField ? conn(m[connectionField] as ConnectionId) : undefined],
+    ['conn', conn(eventConnection(message))],
     pick('callingDevice', 'from'),
     pick('calledDevice', 'to'),
     pick('alertingDevice', 'alerting'),
