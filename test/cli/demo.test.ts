@@ -1,0 +1,33 @@
+/** `ccbox demo` as the README starts it: the site comes up, calls flow, events land in records.sqlite. */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import t from 'tap';
+
+const CCBOX = new URL('../../bin/ccbox.js', import.meta.url).pathname;
+
+t.test('ccbox demo runs the simulated site and stores the events', async (t) => {
+  const data = t.testdir();
+  const child = spawn(process.execPath, [CCBOX, 'demo', '--data', data, '--listen', 'tcp://127.0.0.1:0', '--duration', '7'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const [code] = await once(child, 'exit');
+  t.equal(code, 0, `exits 0 ${err}`);
+  t.match(out, /# CSTA link up \(connected\) to tcp:\/\/127\.0\.0\.1:\d+/);
+  t.match(out, /# monitoring 17 devices/);
+  t.match(out, /call \S+ +from 0301555100 queued at 600/);
+  t.match(out, /call \S+ +from 0301555100 to 600 rings at 20\d \(ACD\)/);
+  t.match(out, /call \S+ +answered by 20\d/);
+  const stored = /(\d+) events stored in (.+)\/records\.sqlite/.exec(out);
+  t.ok(stored, 'reports what it stored');
+  const db = new Database(join(data, 'records.sqlite'), { readonly: true });
+  t.teardown(() => db.close());
+  const rows = db.prepare('SELECT event_name AS name, COUNT(*) AS n FROM call_events GROUP BY event_name').all() as { name: string; n: number }[];
+  const total = rows.reduce((sum, row) => sum + row.n, 0);
+  t.equal(total, Number(stored?.[1]), 'every printed event is in the records store');
+  t.ok(rows.some((row) => row.name === 'QueuedEvent'), 'queued events stored');
+  t.ok(rows.some((row) => row.name === 'EstablishedEvent'), 'established events stored');
+});
