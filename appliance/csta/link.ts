@@ -8,7 +8,7 @@ import type { Logger } from '../runtime/logger.js';
 import { openStream } from '../transport/connect.js';
 import type { ByteStream } from '../transport/stream.js';
 import { CstaError } from './errors.js';
-import type { DeviceCallSnapshot, LinkDownInfo } from './events.js';
+import type { DeviceCallSnapshot, LinkDownInfo, PbxLinkEvents } from './events.js';
 import { framingByName } from './framing.js';
 import { type ArgsOf, type CstaMessage, type MessageName, type RequestName, type ResponseOf, isMonitorEvent } from './messages.js';
 import { PbxLink, type SwitchDevice } from './pbx-link.js';
@@ -87,8 +87,11 @@ export class CstaLink extends PbxLink {
   }
 
   async monitor(device: string): Promise<string> {
-    const crossRef = await this.#startMonitor(device);
-    return crossRef;
+    // Already monitored on this session: a second MonitorStart would make the switch report every
+    // event twice, once under a cross reference we no longer map to the device.
+    const current = this.#monitors.get(device);
+    if (current !== undefined && this.#devicesByRef.get(current) === device) return current;
+    return this.#startMonitor(device);
   }
 
   async unmonitor(device: string): Promise<void> {
@@ -113,8 +116,9 @@ export class CstaLink extends PbxLink {
 
   async listDevices(): Promise<SwitchDevice[]> {
     const devices: SwitchDevice[] = [];
+    let timer: TimerHandle | undefined;
     const done = new Promise<void>((resolve, reject) => {
-      const timer = this.#options.clock.setTimeout(() => {
+      timer = this.#options.clock.setTimeout(() => {
         this.#deviceSegments = undefined;
         reject(new CstaError('timeout', 'noLastSegment', 'GetSwitchingFunctionDevices', 'the switch did not send the last device segment'));
       }, this.#options.profile.responseTimeoutMs * 2);
@@ -131,6 +135,7 @@ export class CstaLink extends PbxLink {
     try {
       await this.request('GetSwitchingFunctionDevices', {});
     } catch (error) {
+      this.#options.clock.clearTimeout(timer);
       this.#deviceSegments = undefined;
       throw error;
     }
@@ -167,11 +172,13 @@ export class CstaLink extends PbxLink {
       session.once('ended', (info) => this.#onSessionEnded(session as CstaSession, info));
       this.#connected = true;
       const remonitored = await this.#restoreMonitors();
+      // Ended while monitors were restored: #onSessionEnded has reported it and scheduled a retry.
+      if (this.#session !== session) return new CstaError('linkDown', 'sessionEnded', 'start', 'the session ended while monitors were restored');
       const reason = this.#everUp ? 'reconnected' : 'connected';
       this.#everUp = true;
       this.#attempt = 0;
       this.#log.info({ url, profile: profile.name, reason, remonitored }, 'CSTA link up');
-      this.emit('linkUp', { reason, url, remonitored, ...(session.sessionId ? { sessionID: session.sessionId } : {}) });
+      this.#notify('linkUp', { reason, url, remonitored, ...(session.sessionId ? { sessionID: session.sessionId } : {}) });
       this.#firstUp?.resolve();
       this.#firstUp = undefined;
       return undefined;
@@ -200,10 +207,10 @@ export class CstaLink extends PbxLink {
             ? [{ connection: item.connectionIdentifier, state: item.localCallState?.compoundCallState?.localConnectionState ?? item.localCallState?.simpleCallState ?? 'unknown' }]
             : [],
         );
-        this.emit('snapshot', { device, calls });
+        this.#notify('snapshot', { device, calls });
       } catch (error) {
         this.#log.warn({ device, err: (error as Error).message }, 'monitor could not be restored');
-        this.emit('monitorLost', { device, error: error as Error });
+        this.#notify('monitorLost', { device, error: error as Error });
       }
     }
     return restored;
@@ -215,8 +222,8 @@ export class CstaLink extends PbxLink {
     this.#connected = false;
     this.#devicesByRef.clear();
     this.#log.warn({ reason: info.reason, detail: info.detail }, 'CSTA link down');
-    this.emit('linkDown', info);
     if (this.#running) this.#scheduleRetry();
+    this.#notify('linkDown', info);
   }
 
   #scheduleRetry(): void {
@@ -235,17 +242,25 @@ export class CstaLink extends PbxLink {
     this.#retryTimer = undefined;
   }
 
+  /** Emits to the services listening; one that throws is logged and does not stop the link's own work. */
+  #notify<K extends keyof PbxLinkEvents>(name: K, ...args: PbxLinkEvents[K]): void {
+    try {
+      (this.emit as (name: K, ...args: PbxLinkEvents[K]) => boolean)(name, ...args);
+    } catch (error) {
+      this.#log.error({ err: error, event: name }, 'a PbxLink listener threw: ignored');
+    }
+  }
+
   #dispatch(message: CstaMessage): void {
     if (isMonitorEvent(message)) {
-      const device = this.#devicesByRef.get(message.monitorCrossRefID);
-      (this.emit as (name: string, ...args: unknown[]) => boolean)(message.type, message, device);
+      this.#notify(message.type, ...([message, this.#devicesByRef.get(message.monitorCrossRefID)] as never));
       return;
     }
     switch (message.type) {
       case 'RouteRequest':
       case 'RouteUsed':
       case 'RouteEnd':
-        (this.emit as (name: string, ...args: unknown[]) => boolean)(message.type, message);
+        this.#notify(message.type, ...([message] as never));
         return;
       case 'SwitchingFunctionDevices':
         if (this.#deviceSegments) {
@@ -256,6 +271,6 @@ export class CstaLink extends PbxLink {
       default:
     }
     this.#log.info({ type: message.type === 'Unknown' ? message.name : message.type }, 'unsolicited message with no handler');
-    this.emit('unknownMessage', message);
+    this.#notify('unknownMessage', message);
   }
 }

@@ -83,6 +83,8 @@ export class CstaSession extends EventEmitter<CstaSessionEvents> {
   async open(credentials: SessionCredentials): Promise<void> {
     if (this.#profile.sessionStyle === 'ecma354') await this.#startApplicationSession(credentials);
     else if (this.#profile.sessionStyle === 'system-register') await this.#systemRegister();
+    // The switch may end the session in the very chunk that accepted it.
+    if (this.#ended) throw new CstaError('linkDown', 'sessionEnded', 'open', 'the session ended during its handshake');
     this.#startHeartbeat();
   }
 
@@ -93,7 +95,12 @@ export class CstaSession extends EventEmitter<CstaSessionEvents> {
     }
     const invokeId = this.#ids.next((id) => this.#waiter.has(id));
     const answer = this.#waiter.wait(invokeId, name, timeoutMs);
-    this.#write({ type: name, ...args } as CstaMessage, invokeId);
+    try {
+      this.#write({ type: name, ...args } as CstaMessage, invokeId);
+    } catch (error) {
+      this.#waiter.cancel(invokeId);
+      throw error;
+    }
     const message = await answer;
     if (message.type === 'CSTAErrorCode') throw new CstaError(message.group, message.value, name);
     if (message.type.endsWith('NegResponse')) {
@@ -138,7 +145,8 @@ export class CstaSession extends EventEmitter<CstaSessionEvents> {
     try {
       this.#wire.send(message, invokeId);
     } catch (error) {
-      this.end({ reason: 'closed', detail: `write failed: ${(error as Error).message}` });
+      // A message that does not encode fails alone; a stream that cannot be written ends the session.
+      if (!this.#wire.isOpen) this.end({ reason: 'closed', detail: `write failed: ${(error as Error).message}` });
       throw error;
     }
   }

@@ -58,6 +58,14 @@ export class ResponseWaiter {
     return true;
   }
 
+  /** Forgets a request that never went out; its promise is left unsettled. */
+  cancel(invokeId: number): void {
+    const pending = this.#pending.get(invokeId);
+    if (!pending) return;
+    this.#clock.clearTimeout(pending.timer);
+    this.#pending.delete(invokeId);
+  }
+
   /** Fails every pending request, e.g. when the link goes down. */
   rejectAll(makeError: (service: string) => Error): void {
     const all = [...this.#pending.values()];

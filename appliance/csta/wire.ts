@@ -44,10 +44,12 @@ export class CstaWire extends EventEmitter<CstaWireEvents> {
       frame: (frame) => this.#onFrame(frame),
       error: (error) => this.#onProtocolError(error, undefined, undefined),
     });
-    stream.on('data', (chunk) => this.#decoder.push(chunk));
+    // These run inside socket and serial-port callbacks: an exception escaping them (a listener's
+    // bug) would take the whole process down, so it is logged here and the conversation goes on.
+    stream.on('data', (chunk) => this.#guard('message', () => this.#decoder.push(chunk)));
     stream.once('close', (reason) => {
       this.#decoder.reset();
-      this.emit('close', reason);
+      this.#guard('close', () => this.emit('close', reason));
     });
   }
 
@@ -68,6 +70,14 @@ export class CstaWire extends EventEmitter<CstaWireEvents> {
 
   close(): Promise<void> {
     return this.stream.close();
+  }
+
+  #guard(event: string, work: () => void): void {
+    try {
+      work();
+    } catch (error) {
+      this.#log.error({ err: error, event, link: this.stream.description }, 'a CSTA wire listener threw: ignored');
+    }
   }
 
   #onFrame(frame: Frame): void {

@@ -40,7 +40,6 @@ export async function startSite(t: Test, transport: Transport) {
   }
   // Fake time only once the socat pair is up: its start-up waits on real timers.
   const clock = sinon.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
-  t.teardown(() => clock.restore());
   const server = await startSwitchServer({ model, listen: [listen], profile, clock: systemClock, logger: silentLogger() });
   if (transport === 'tcp') connect = server.addresses[0] as string;
   const link = new CstaLink({ url: connect, profile, credentials: { applicationId: 'ccbox-it' }, clock: systemClock, logger: silentLogger() });
@@ -48,7 +47,9 @@ export async function startSite(t: Test, transport: Transport) {
   for (const name of [...CALL_EVENT_NAMES, ...DEVICE_EVENT_NAMES]) {
     link.on(name, ((event: MonitorEvent, device: string | undefined) => seen.push({ device, event })) as never);
   }
+  // One teardown, in this order: real time first, so stopping the session cannot wait on a fake timer.
   t.teardown(async () => {
+    clock.restore();
     await link.stop();
     await server.close();
     await stopSocat?.();

@@ -125,8 +125,12 @@ export class Queues {
     const station = this.#parts.core.directory.station(member);
     if (!station) return;
     if (group.acd) call.acdGroup = group.number;
+    // The agent's Delivered comes first and names the group; the group's Diverted names what came before it.
+    const beforeGroup = call.lastRedirectionDevice;
     call.lastRedirectionDevice = group.number;
     deliverToStation(this.#parts, call, station, 'enteringDistribution');
+    if (beforeGroup === undefined) delete call.lastRedirectionDevice;
+    else call.lastRedirectionDevice = beforeGroup;
     divertConnection(this.#parts, call, connection, member, 'distributed');
   }
 

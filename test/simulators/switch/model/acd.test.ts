@@ -235,3 +235,20 @@ t.test('auto answer and a phone transfer that completes when the target answers'
   ]);
   t.end();
 });
+
+t.test('Diverted at the group names the redirection before the group, not the group itself', (t) => {
+  const sw = makeSwitch();
+  const log = record(sw);
+  sw.placeInboundCall({ from: CALLER, to: HOTLINE });
+  const direct = log.takeEvents().find((e) => e.device === '600' && e.event.type === 'DivertedEvent')?.event;
+  t.match(direct, { divertingDevice: '600', newDestination: '201' });
+  t.notOk(direct && 'lastRedirectionDevice' in direct, 'a call dialled straight to the group had no redirection before it');
+
+  const callID = sw.placeInboundCall({ from: '0301555222', to: '0301234503' }); // rings 203
+  log.take();
+  sw.execute({ type: 'DeflectCall', callToBeDiverted: { callID, deviceID: '203' }, newDestination: '600' });
+  const events = log.takeEvents();
+  t.match(events.find((e) => e.device === '600' && e.event.type === 'DivertedEvent')?.event, { divertingDevice: '600', newDestination: '202', lastRedirectionDevice: '203' });
+  t.match(events.find((e) => e.device === '202' && e.event.type === 'DeliveredEvent')?.event, { lastRedirectionDevice: '600', cause: 'enteringDistribution' });
+  t.end();
+});
