@@ -12,7 +12,8 @@ export function percentile(sorted: number[], p: number): number {
 function commit(): string {
   try {
     const head = execSync('git rev-parse --short HEAD', { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const dirty = execSync('git status --porcelain', { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() !== '';
+    const changes = execSync('git status --porcelain', { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const dirty = changes.split('\n').some((line) => line.trim() !== '' && !line.endsWith('bench/RESULTS.md'));
     return dirty ? `${head}+uncommitted` : head;
   } catch {
     return 'unknown';
