@@ -89,6 +89,16 @@ t.test('ccbox csta shows a scripted caller into the ACD group with the right eve
   t.match(readable.stdout(), /^600\s+acd$/m, 'device list names the ACD group');
   t.match(readable.stdout(), /17 devices/);
 
+  const data = join(dir, 'data');
+  const set = ccbox(['config', 'set', 'pbx.url', url, '--data', data]);
+  await once(set.child, 'exit');
+  const setMonitors = ccbox(['config', 'set', 'pbx.monitoredDevices', '["600"]', '--data', data]);
+  await once(setMonitors.child, 'exit');
+  const configured = ccbox(['csta', '--data', data, '--exec', 'quit']);
+  const [configuredCode] = await once(configured.child, 'exit');
+  t.equal(configuredCode, 0, `without --connect the configured link is used ${configured.stderr()}`);
+  t.match(configured.stdout(), new RegExp(`# link up \\(connected\\) ${url}\\nmonitoring 600=\\S+`), 'configured URL and monitors');
+
   sim.child.kill('SIGTERM');
   const [simCode] = await once(sim.child, 'exit');
   t.equal(simCode, 0, 'the simulator shuts down cleanly on SIGTERM');
@@ -104,4 +114,8 @@ t.test('ccbox csta reports a connection it cannot make and exits 1', async (t) =
   const bad = ccbox(['csta', '--connect', 'ftp://x']);
   await once(bad.child, 'exit');
   t.match(bad.stderr(), /ccbox csta: cannot connect to ftp:\/\/x: .+/);
+  const unconfigured = ccbox(['csta', '--data', t.testdir()]);
+  const [unconfiguredCode] = await once(unconfigured.child, 'exit');
+  t.equal(unconfiguredCode, 1);
+  t.match(unconfigured.stderr(), /no --connect given and no configuration at .*config\.json/);
 });

@@ -1,19 +1,25 @@
 /** `ccbox csta`: a small CSTA client for installers and QA. */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { CstaError } from '../../csta/errors.js';
 import { CstaLink } from '../../csta/link.js';
 import { CALL_EVENT_NAMES, type CstaMessage, DEVICE_EVENT_NAMES } from '../../csta/messages.js';
 import { loadPbxProfile } from '../../csta/profile.js';
+import type { SessionCredentials } from '../../csta/session.js';
+import { CONFIG_FILE_NAME, ConfigStore } from '../../store/config/index.js';
 import { systemClock } from '../clock.js';
-import { createLogger } from '../logger.js';
+import { resolveDataDir } from '../data-dir.js';
+import { type Logger, createLogger } from '../logger.js';
 import { ConnectionTracker } from './connection-tracker.js';
 import { formatEventJson, formatEventLine } from './csta-format.js';
 import { CSTA_COMMAND_HELP, CommandError, runCstaCommand } from './csta-repl.js';
 
 interface CstaOptions {
-  connect: string;
-  profile: string;
+  connect?: string;
+  data?: string;
+  profile?: string;
   user?: string;
   password?: string;
   appId: string;
@@ -31,8 +37,9 @@ export function registerCstaCommand(program: Command): void {
   program
     .command('csta')
     .description('connect to a PBX (or the simulator) over CSTA, monitor devices, drive calls, print every event one per line')
-    .requiredOption('--connect <url>', 'tcp://host:port or serial:/dev/ttyS0?baud=9600')
-    .option('--profile <name>', 'PBX profile from firmware-config/pbx', 'generic-ed4')
+    .option('--connect <url>', 'tcp://host:port or serial:/dev/ttyS0?baud=9600 (default: pbx.url of the configuration)')
+    .option('--data <dir>', 'data directory whose configuration gives the link when --connect is not given (default /var/lib/ccbox)')
+    .option('--profile <name>', 'PBX profile from firmware-config/pbx (default: pbx.profile of the configuration, else generic-ed4)')
     .option('--user <name>', 'CSTA user name, for profiles that log in')
     .option('--password <secret>', 'CSTA password')
     .option('--app-id <id>', 'application ID sent in StartApplicationSession', 'ccbox-csta')
@@ -52,17 +59,20 @@ async function runCsta(options: CstaOptions): Promise<void> {
     process.stderr.write(`ccbox csta: ${message}\n`);
     process.exitCode = 1;
   };
+  const logger = createLogger({ level: options.logLevel });
+  let settings: LinkSettings;
   let profile;
   try {
-    profile = loadPbxProfile(options.profile);
+    settings = await linkSettings(options, logger);
+    profile = loadPbxProfile(settings.profile);
   } catch (error) {
     return fail((error as Error).message);
   }
-  const logger = createLogger({ level: options.logLevel });
+  options.monitor = [...settings.monitors, ...(options.monitor ?? [])];
   const link = new CstaLink({
-    url: options.connect,
+    url: settings.url,
     profile,
-    credentials: { applicationId: options.appId, ...(options.user ? { username: options.user } : {}), ...(options.password ? { password: options.password } : {}) },
+    credentials: settings.credentials,
     clock: systemClock,
     logger: logger.child({ module: 'csta.link' }),
   });
@@ -90,7 +100,7 @@ async function runCsta(options: CstaOptions): Promise<void> {
   try {
     await link.startOnce();
   } catch (error) {
-    return fail(`cannot connect to ${options.connect}: ${(error as Error).message}`);
+    return fail(`cannot connect to ${settings.url}: ${(error as Error).message}`);
   }
 
   const run = async (line: string): Promise<boolean> => {
@@ -118,6 +128,35 @@ async function runCsta(options: CstaOptions): Promise<void> {
   if (going && options.follow) await interrupted;
   else if (going && options.duration) await Promise.race([interrupted, new Promise((resolve) => setTimeout(resolve, Number(options.duration) * 1000))]);
   await link.stop();
+}
+
+interface LinkSettings {
+  url: string;
+  profile: string;
+  credentials: SessionCredentials;
+  monitors: string[];
+}
+
+/** The command line wins; without --connect the PBX section of the configuration in --data gives the link. */
+async function linkSettings(options: CstaOptions, logger: Logger): Promise<LinkSettings> {
+  const fromOptions = (url: string, profile: string, base: Partial<SessionCredentials> = {}, monitors: string[] = []): LinkSettings => ({
+    url,
+    profile: options.profile ?? profile,
+    credentials: {
+      applicationId: options.appId,
+      ...(options.user ?? base.username ? { username: options.user ?? base.username } : {}),
+      ...(options.password ?? base.password ? { password: options.password ?? base.password } : {}),
+    },
+    monitors,
+  });
+  if (options.connect) return fromOptions(options.connect, 'generic-ed4');
+  const dir = resolveDataDir(options.data);
+  const file = join(dir, CONFIG_FILE_NAME);
+  if (!existsSync(file)) throw new Error(`no --connect given and no configuration at ${file} (set one with: ccbox config set pbx.url tcp://HOST:PORT --data ${dir})`);
+  const store = new ConfigStore({ dir, logger });
+  await store.open({ strict: false });
+  const { pbx } = store.get();
+  return fromOptions(pbx.url, pbx.profile, { ...(pbx.username ? { username: pbx.username } : {}), ...(pbx.password ? { password: pbx.password } : {}) }, pbx.monitoredDevices);
 }
 
 /** Reads command lines from standard input until it ends, `quit`, or an interrupt. Returns false on quit. */
