@@ -11,6 +11,7 @@ import { loadPbxProfile } from '../../appliance/csta/profile.js';
 import { systemClock } from '../../appliance/runtime/clock.js';
 import { silentLogger } from '../../appliance/runtime/logger.js';
 import { createSwitch, demoDialPlan, startSwitchServer } from '../../simulators/switch/index.js';
+import { realDelay } from '../helpers/real-time.js';
 import { startSocatPair } from '../helpers/socat.js';
 
 export type Transport = 'tcp' | 'serial';
@@ -20,8 +21,6 @@ export interface SeenEvent {
   event: MonitorEvent;
 }
 
-const realSetTimeout = globalThis.setTimeout;
-export const realDelay = (ms: number) => new Promise((resolve) => realSetTimeout(resolve, ms));
 
 export async function startSite(t: Test, transport: Transport) {
   const profile = loadPbxProfile('generic-ed4');

@@ -4,60 +4,35 @@
  * a session ended in the same chunk as its start, and many reconnects. None may crash the process,
  * leave an unhandled rejection, or leave timers and listeners behind.
  */
-import sinon from 'sinon';
 import t, { type Test } from 'tap';
 import { encodeMessage } from '../../../appliance/csta/codec.js';
 import { headerFraming } from '../../../appliance/csta/framing.js';
 import { CstaLink } from '../../../appliance/csta/link.js';
-import { CSTA_NAMESPACES } from '../../../appliance/csta/namespaces.js';
 import { type PbxProfile, loadPbxProfile } from '../../../appliance/csta/profile.js';
-import { systemClock } from '../../../appliance/runtime/clock.js';
-import { silentLogger } from '../../../appliance/runtime/logger.js';
-import { CstaPeer, type PeerConnection } from '../../helpers/csta-peer.js';
+import type { CstaPeer, PeerConnection } from '../../helpers/csta-peer.js';
+import { acceptSession as acceptLinkSession, linksUnderFakeTime } from '../../helpers/link-under-test.js';
+import { realDelay } from '../../helpers/real-time.js';
 
 const generic = loadPbxProfile('generic-ed4');
-const realSetTimeout = globalThis.setTimeout;
-const realDelay = (ms: number) => new Promise((resolve) => realSetTimeout(resolve, ms));
 
-/** Fake timers for the link, a record of unhandled rejections and uncaught exceptions, one teardown. */
+/** The links under fake time, plus a record of unhandled rejections and uncaught exceptions. */
 function setup(t: Test, profile: Partial<PbxProfile> = {}) {
-  const clock = sinon.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
   const crashes: unknown[] = [];
   const onCrash = (reason: unknown) => crashes.push(reason);
   process.on('unhandledRejection', onCrash);
   process.on('uncaughtException', onCrash);
-  const links: CstaLink[] = [];
-  const peers: CstaPeer[] = [];
-  t.teardown(async () => {
-    for (const peer of peers) await peer.close();
-    clock.restore();
-    for (const link of links) await link.stop();
+  t.teardown(() => {
     process.off('unhandledRejection', onCrash);
     process.off('uncaughtException', onCrash);
   });
-  const make = (url: string) => {
-    const link = new CstaLink({ url, profile: { ...generic, ...profile }, credentials: { applicationId: 'ccbox-test' }, clock: systemClock, logger: silentLogger() });
-    links.push(link);
-    return link;
-  };
-  const peer = async () => {
-    const started = await CstaPeer.start();
-    peers.push(started);
-    return started;
-  };
   /** Lets socket I/O and promise continuations run (real time; fake timers do not move). */
   const settle = async () => {
     for (let i = 0; i < 5; i++) await realDelay(2);
   };
-  return { clock, crashes, make, peer, settle };
+  return { ...linksUnderFakeTime(t, profile), crashes, settle };
 }
 
-async function acceptSession(peer: CstaPeer, duration = 0): Promise<PeerConnection> {
-  const conn = await peer.accept();
-  const start = await conn.next('StartApplicationSession');
-  conn.answer(start, { type: 'StartApplicationSessionPosResponse', sessionID: 'S1', actualProtocolVersion: CSTA_NAMESPACES.ed4, actualSessionDuration: duration });
-  return conn;
-}
+const acceptSession = (peer: CstaPeer, duration = 0) => acceptLinkSession(peer, duration);
 
 async function monitored(link: CstaLink, conn: PeerConnection, device: string, ref: string): Promise<void> {
   const monitoring = link.monitor(device);

@@ -2,59 +2,18 @@
  * The appliance's CSTA link against a scripted peer over loopback TCP: session handshakes,
  * supervision and reconnect with fake timers, request/response matching and errors.
  */
-import sinon from 'sinon';
-import t, { type Test } from 'tap';
+import t from 'tap';
 import { CstaError } from '../../../appliance/csta/errors.js';
 import { nulFraming } from '../../../appliance/csta/framing.js';
-import { CstaLink } from '../../../appliance/csta/link.js';
 import { CSTA_NAMESPACES } from '../../../appliance/csta/namespaces.js';
-import { type PbxProfile, loadPbxProfile } from '../../../appliance/csta/profile.js';
-import { systemClock } from '../../../appliance/runtime/clock.js';
-import { silentLogger } from '../../../appliance/runtime/logger.js';
-import { CstaPeer, type PeerConnection } from '../../helpers/csta-peer.js';
-
-const generic = loadPbxProfile('generic-ed4');
-const realSetTimeout = globalThis.setTimeout;
-const realDelay = (ms: number) => new Promise((resolve) => realSetTimeout(resolve, ms));
-
-/**
- * Fake timers for the link (real sockets keep working). One teardown: drop the peers' connections,
- * restore the clock, then stop the links (their sessions are already down, so stop is immediate).
- */
-function setup(t: Test, profile: Partial<PbxProfile> = {}) {
-  const clock = sinon.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
-  const links: CstaLink[] = [];
-  const peers: CstaPeer[] = [];
-  t.teardown(async () => {
-    for (const peer of peers) await peer.close();
-    clock.restore();
-    for (const link of links) await link.stop();
-  });
-  const make = (url: string, credentials = { applicationId: 'ccbox-test' }) => {
-    const link = new CstaLink({ url, profile: { ...generic, ...profile }, credentials, clock: systemClock, logger: silentLogger() });
-    links.push(link);
-    return link;
-  };
-  const peer = async (...args: Parameters<typeof CstaPeer.start>) => {
-    const started = await CstaPeer.start(...args);
-    peers.push(started);
-    return started;
-  };
-  return { clock, make, peer };
-}
-
-/** Plays the switch's side of an ECMA-354 session start and returns the connection. */
-async function acceptSession(peer: CstaPeer, duration = 60): Promise<PeerConnection> {
-  const conn = await peer.accept();
-  const start = await conn.next('StartApplicationSession');
-  conn.answer(start, { type: 'StartApplicationSessionPosResponse', sessionID: 'S1', actualProtocolVersion: CSTA_NAMESPACES.ed4, actualSessionDuration: duration });
-  return conn;
-}
+import type { PeerConnection } from '../../helpers/csta-peer.js';
+import { acceptSession, linksUnderFakeTime } from '../../helpers/link-under-test.js';
+import { realDelay } from '../../helpers/real-time.js';
 
 t.test('ECMA-354 session: start, timer reset at half the granted duration, stop', async (t) => {
-  const { clock, make, peer: startPeer } = setup(t);
+  const { clock, make, peer: startPeer } = linksUnderFakeTime(t);
   const peer = await startPeer();
-  const link = make(peer.url, { applicationId: 'ccbox-test', username: 'admin', password: 'p<w' } as never);
+  const link = make(peer.url, { applicationId: 'ccbox-test', username: 'admin', password: 'p<w' });
   const ups: unknown[] = [];
   link.on('linkUp', (info) => ups.push(info));
   const started = link.start();
@@ -89,9 +48,9 @@ t.test('ECMA-354 session: start, timer reset at half the granted duration, stop'
 
 for (const loginStyle of ['plain', 'avaya'] as const) {
   t.test(`${loginStyle} login goes into applicationSpecificInfo`, async (t) => {
-    const { make, peer: startPeer } = setup(t, { loginStyle });
+    const { make, peer: startPeer } = linksUnderFakeTime(t, { loginStyle });
     const peer = await startPeer();
-    const link = make(peer.url, { applicationId: 'app', username: 'u&1', password: 'secret' } as never);
+    const link = make(peer.url, { applicationId: 'app', username: 'u&1', password: 'secret' });
     link.start().catch(() => {});
     const conn = await peer.accept();
     const start = await conn.next('StartApplicationSession');
@@ -102,7 +61,7 @@ for (const loginStyle of ['plain', 'avaya'] as const) {
 }
 
 t.test('a refused session fails startOnce with the switch reason', async (t) => {
-  const { make, peer: startPeer } = setup(t);
+  const { make, peer: startPeer } = linksUnderFakeTime(t);
   const peer = await startPeer();
   const link = make(peer.url);
   const starting = link.startOnce();
@@ -113,7 +72,7 @@ t.test('a refused session fails startOnce with the switch reason', async (t) => 
 });
 
 t.test('supervision: answers SystemStatus, sends its own when idle, two unanswered take the link down', async (t) => {
-  const { clock, make, peer: startPeer } = setup(t);
+  const { clock, make, peer: startPeer } = linksUnderFakeTime(t);
   const peer = await startPeer();
   const link = make(peer.url);
   const downs: string[] = [];
@@ -140,7 +99,7 @@ t.test('supervision: answers SystemStatus, sends its own when idle, two unanswer
 });
 
 t.test('OpenScape Voice style: the switch speaks first, then SystemRegister', async (t) => {
-  const { make, peer: startPeer } = setup(t, { sessionStyle: 'system-register' });
+  const { make, peer: startPeer } = linksUnderFakeTime(t, { sessionStyle: 'system-register' });
   const peer = await startPeer();
   const link = make(peer.url);
   const started = link.start();
@@ -154,7 +113,7 @@ t.test('OpenScape Voice style: the switch speaks first, then SystemRegister', as
 });
 
 t.test('services: positive response, CSTAErrorCode as CstaError, timeout, link down', async (t) => {
-  const { clock, make, peer: startPeer } = setup(t, { responseTimeoutMs: 2000 });
+  const { clock, make, peer: startPeer } = linksUnderFakeTime(t, { responseTimeoutMs: 2000 });
   const peer = await startPeer();
   const link = make(peer.url);
   const started = link.start();
@@ -187,7 +146,7 @@ t.test('services: positive response, CSTAErrorCode as CstaError, timeout, link d
 });
 
 t.test('reconnect with capped backoff, re-monitor and snapshot resync', async (t) => {
-  const { clock, make, peer: startPeer } = setup(t, { reconnect: { initialDelayMs: 1000, maxDelayMs: 4000 } });
+  const { clock, make, peer: startPeer } = linksUnderFakeTime(t, { reconnect: { initialDelayMs: 1000, maxDelayMs: 4000 } });
   const peer = await startPeer();
   const link = make(peer.url);
   const events: string[] = [];
@@ -252,7 +211,7 @@ t.test('reconnect with capped backoff, re-monitor and snapshot resync', async (t
 });
 
 t.test('NUL-terminated framing: responses matched in request order', async (t) => {
-  const { make, peer: startPeer } = setup(t, { framing: 'nul-terminated', sessionStyle: 'none' });
+  const { make, peer: startPeer } = linksUnderFakeTime(t, { framing: 'nul-terminated', sessionStyle: 'none' });
   const peer = await startPeer(nulFraming);
   const link = make(peer.url);
   await link.start();
@@ -270,7 +229,7 @@ t.test('NUL-terminated framing: responses matched in request order', async (t) =
 });
 
 t.test('unknown events are surfaced, not dropped; unsupported services refused locally', async (t) => {
-  const { make, peer: startPeer } = setup(t, { unsupportedServices: ['DeflectCall'] });
+  const { make, peer: startPeer } = linksUnderFakeTime(t, { unsupportedServices: ['DeflectCall'] });
   const peer = await startPeer();
   const link = make(peer.url);
   const started = link.start();

@@ -4,25 +4,11 @@ import { SerialPortMock } from 'serialport';
 import t from 'tap';
 import { listenStream, openStream, type ByteStream } from '../../../appliance/transport/index.js';
 import { startSocatPair } from '../../helpers/socat.js';
+import { receive } from '../../helpers/streams.js';
 
 const MockBinding = SerialPortMock.binding;
 type MockOpenOptions = Parameters<typeof MockBinding.open>[0];
 
-function receive(stream: ByteStream, length: number): Promise<Buffer> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let total = 0;
-    const onData = (chunk: Buffer): void => {
-      chunks.push(chunk);
-      total += chunk.length;
-      if (total >= length) {
-        stream.off('data', onData);
-        resolve(Buffer.concat(chunks));
-      }
-    };
-    stream.on('data', onData);
-  });
-}
 
 /** Lets every pending nextTick, promise and I/O callback run (setImmediate is never faked here). */
 const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

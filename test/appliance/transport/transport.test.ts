@@ -12,26 +12,10 @@ import {
   type StreamListener,
   type TransportUrl,
 } from '../../../appliance/transport/index.js';
+import { receive } from '../../helpers/streams.js';
 
 /** The part of a tap test the helpers need. */
 type HasTeardown = { teardown(fn: () => unknown): void };
-
-/** Resolves with everything the stream delivers until `length` bytes have arrived. */
-function receive(stream: ByteStream, length: number): Promise<Buffer> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let total = 0;
-    const onData = (chunk: Buffer): void => {
-      chunks.push(chunk);
-      total += chunk.length;
-      if (total >= length) {
-        stream.off('data', onData);
-        resolve(Buffer.concat(chunks));
-      }
-    };
-    stream.on('data', onData);
-  });
-}
 
 async function listenLoopback(t: HasTeardown, host = '127.0.0.1'): Promise<StreamListener> {
   const listener = await listenStream(`tcp://${host.includes(':') ? `[${host}]` : host}:0`);

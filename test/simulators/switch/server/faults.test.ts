@@ -8,17 +8,10 @@ import { encodeMessage } from '../../../../appliance/csta/codec.js';
 import { headerFraming } from '../../../../appliance/csta/framing.js';
 import { systemClock } from '../../../../appliance/runtime/clock.js';
 import { silentLogger } from '../../../../appliance/runtime/logger.js';
-import { createSwitch, demoDialPlan, startSwitchServer, type SwitchProfile } from '../../../../simulators/switch/index.js';
-import { RawClient, START_SESSION } from './raw-client.js';
+import { createSwitch, demoDialPlan, startSwitchServer } from '../../../../simulators/switch/index.js';
+import { ECMA354_PROFILE, RawClient, START_SESSION } from './raw-client.js';
 
-const PROFILE: SwitchProfile = {
-  edition: 'ed4',
-  framing: 'tcp-header',
-  sessionStyle: 'ecma354',
-  heartbeatIntervalSeconds: 30,
-  heartbeatMissedLimit: 2,
-  sessionDurationSeconds: 180,
-};
+const PROFILE = ECMA354_PROFILE;
 
 const frame = (invokeId: number, xml: string) => headerFraming.encode({ invokeId, xml });
 const NS = 'xmlns="http://www.ecma-international.org/standards/ecma-323/csta/ed4"';

@@ -2,6 +2,7 @@
  * A raw CSTA client for the switch server tests: a plain TCP socket speaking bytes built with the
  * real framing and codec, recording every message it receives in order.
  */
+import type { SwitchProfile } from '../../../../simulators/switch/index.js';
 import { connect, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { decodeMessage, encodeMessage } from '../../../../appliance/csta/codec.js';
@@ -105,3 +106,13 @@ export const START_SESSION = {
   requestedProtocolVersions: ['http://www.ecma-international.org/standards/ecma-323/csta/ed4'],
   requestedSessionDuration: 120,
 } as const satisfies CstaMessage;
+
+/** The ECMA-354 switch the server tests serve: ed4 with the J.2 header, 30 s heartbeats, 180 s sessions. */
+export const ECMA354_PROFILE: SwitchProfile = {
+  edition: 'ed4',
+  framing: 'tcp-header',
+  sessionStyle: 'ecma354',
+  heartbeatIntervalSeconds: 30,
+  heartbeatMissedLimit: 2,
+  sessionDurationSeconds: 180,
+};

@@ -3,17 +3,10 @@ import t, { type Test } from 'tap';
 import sinon from 'sinon';
 import { systemClock } from '../../../../appliance/runtime/clock.js';
 import { silentLogger } from '../../../../appliance/runtime/logger.js';
-import { createSwitch, demoDialPlan, startSwitchServer, type SwitchProfile } from '../../../../simulators/switch/index.js';
-import { RawClient, START_SESSION } from './raw-client.js';
+import { createSwitch, demoDialPlan, startSwitchServer } from '../../../../simulators/switch/index.js';
+import { ECMA354_PROFILE, RawClient, START_SESSION } from './raw-client.js';
 
-const PROFILE: SwitchProfile = {
-  edition: 'ed4',
-  framing: 'tcp-header',
-  sessionStyle: 'ecma354',
-  heartbeatIntervalSeconds: 30,
-  heartbeatMissedLimit: 2,
-  sessionDurationSeconds: 180,
-};
+const PROFILE = ECMA354_PROFILE;
 
 /** The demo site: agents 201-206, ACD group 600, hunt group 610, routing point 700 (DID 0301234501, default route 600, 5 s). */
 async function serve(t: Test, segmentSize?: number) {

@@ -6,18 +6,11 @@ import { CstaWire } from '../../../../appliance/csta/wire.js';
 import { systemClock } from '../../../../appliance/runtime/clock.js';
 import { silentLogger } from '../../../../appliance/runtime/logger.js';
 import { openStream } from '../../../../appliance/transport/connect.js';
-import { createSwitch, demoDialPlan, startSwitchServer, type SwitchProfile, type SwitchServerOptions } from '../../../../simulators/switch/index.js';
+import { createSwitch, demoDialPlan, startSwitchServer, type SwitchServerOptions } from '../../../../simulators/switch/index.js';
 import { startSocatPair } from '../../../helpers/socat.js';
-import { RawClient, START_SESSION } from './raw-client.js';
+import { ECMA354_PROFILE, RawClient, START_SESSION } from './raw-client.js';
 
-const ECMA354: SwitchProfile = {
-  edition: 'ed4',
-  framing: 'tcp-header',
-  sessionStyle: 'ecma354',
-  heartbeatIntervalSeconds: 30,
-  heartbeatMissedLimit: 2,
-  sessionDurationSeconds: 180,
-};
+const ECMA354 = ECMA354_PROFILE;
 
 async function serve(t: Test, options: Partial<SwitchServerOptions> = {}) {
   const model = createSwitch(demoDialPlan(), { clock: systemClock, logger: silentLogger() });
