@@ -204,4 +204,3 @@ export function encodeShape(shape: Shape, value: Record<string, unknown>, path =
   return out;
 }
 
-export { escapeXml };

@@ -30,6 +30,19 @@ async function callAnsweredAt201(s: Site): Promise<ConnectionId> {
   return delivered.connection;
 }
 
+/** 201 consults 202 from its answered call and 202 answers; returns both calls and where the marks start. */
+async function consultationAnsweredBy202(s: Site) {
+  const first = await callAnsweredAt201(s);
+  const mark = s.mark();
+  const consult = await s.link.consultationCall(first, '202');
+  const delivered = await s.waitFor('202', 'DeliveredEvent', mark);
+  const beforeAnswer = s.at('201', mark);
+  await s.link.answerCall(delivered.connection);
+  await s.waitFor('201', 'EstablishedEvent', mark);
+  await s.waitFor('202', 'EstablishedEvent', mark);
+  return { first, consult: consult.initiatedCall, mark, beforeAnswer };
+}
+
 export function registerFlows(t: Test, transport: Transport): void {
   t.test('inbound trunk call to an extension: delivered, answered, caller hangs up', async (t) => {
     const s = await site(t, transport, ['201']);
@@ -79,14 +92,9 @@ export function registerFlows(t: Test, transport: Transport): void {
 
   t.test('consultation transfer: held, initiated, originated, delivered, established, transferred', async (t) => {
     const s = await site(t, transport, ['201', '202']);
-    const first = await callAnsweredAt201(s);
-    const mark = s.mark();
-    const consult = await s.link.consultationCall(first, '202');
-    const delivered = await s.waitFor('202', 'DeliveredEvent', mark);
-    t.match(s.at('201', mark), ['HeldEvent(consultation)', 'ServiceInitiatedEvent', 'OriginatedEvent']);
-    await s.link.answerCall(delivered.connection);
-    await s.waitFor('201', 'EstablishedEvent', mark);
-    await s.link.transferCall(first, consult.initiatedCall);
+    const { first, consult, mark, beforeAnswer } = await consultationAnsweredBy202(s);
+    t.match(beforeAnswer, ['HeldEvent(consultation)', 'ServiceInitiatedEvent', 'OriginatedEvent']);
+    await s.link.transferCall(first, consult);
     const transferred = await s.waitFor('202', 'TransferredEvent', mark);
     t.match(transferred, { transferringDevice: '201', transferredToDevice: '202', cause: 'transfer' });
     await s.waitFor('201', 'TransferredEvent', mark);
@@ -95,13 +103,8 @@ export function registerFlows(t: Test, transport: Transport): void {
 
   t.test('conference: consultation then ConferenceCall gives Conferenced at every party', async (t) => {
     const s = await site(t, transport, ['201', '202']);
-    const first = await callAnsweredAt201(s);
-    const mark = s.mark();
-    const consult = await s.link.consultationCall(first, '202');
-    const delivered = await s.waitFor('202', 'DeliveredEvent', mark);
-    await s.link.answerCall(delivered.connection);
-    await s.waitFor('202', 'EstablishedEvent', mark);
-    await s.link.conferenceCall(first, consult.initiatedCall);
+    const { first, consult, mark } = await consultationAnsweredBy202(s);
+    await s.link.conferenceCall(first, consult);
     const conferenced = await s.waitFor('201', 'ConferencedEvent', mark);
     t.match(conferenced, { conferencingDevice: '201', addedParty: '202', cause: 'conference' });
     await s.waitFor('202', 'ConferencedEvent', mark);
