@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DEBIAN_PACKAGES=(socat)
+DEBIAN_PACKAGES=(socat espeak-ng sox)
 
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do

@@ -23,3 +23,20 @@ export const systemClock: Clock = {
   setInterval: (fn, ms) => globalThis.setInterval(fn, ms),
   clearInterval: (handle) => globalThis.clearInterval(handle as NodeJS.Timeout | undefined),
 };
+
+/**
+ * Time running `factor` times faster than the real clock, for benches that compress minutes of
+ * calls into seconds: now() advances factor ms per real ms from `epoch`, and a timer of `ms`
+ * fires after ms / factor real milliseconds. Every party of a bench must use the same factor.
+ */
+export function scaledClock(factor: number, epoch = Date.now(), base: Clock = systemClock): Clock {
+  if (!(factor > 0) || !Number.isFinite(factor)) throw new RangeError(`time scale must be a positive number, got ${factor}`);
+  const realStart = base.now();
+  return {
+    now: () => epoch + (base.now() - realStart) * factor,
+    setTimeout: (fn, ms) => base.setTimeout(fn, ms / factor),
+    clearTimeout: (handle) => base.clearTimeout(handle),
+    setInterval: (fn, ms) => base.setInterval(fn, Math.max(1, ms / factor)),
+    clearInterval: (handle) => base.clearInterval(handle),
+  };
+}

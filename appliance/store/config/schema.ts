@@ -4,6 +4,7 @@
  * description; to add a section, add a `section({...})` entry to `configSchema`.
  */
 import { z } from 'zod';
+import { cardsConfigSchema } from '../../cards/config.js';
 import { TransportError } from '../../transport/errors.js';
 import { parseTransportUrl } from '../../transport/url.js';
 
@@ -45,6 +46,7 @@ export const configSchema = z.strictObject({
     password: z.string().optional().describe('CSTA login password, for profiles with a login'),
     monitoredDevices: z.array(z.string().min(1)).default([]).describe('devices to MonitorStart when the link comes up'),
   }),
+  cards: cardsConfigSchema.prefault({}).describe('the voice/fax card link: driver host URL, board profile, PBX analog port of each channel'),
   log: section({
     level: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info').describe('lowest log level written'),
   }),

@@ -67,6 +67,7 @@ t.test('a new store is created with defaults', async (t) => {
     version: 1,
     site: { name: 'ccbox' },
     pbx: { url: 'tcp://127.0.0.1:8800', profile: 'generic-ed4', applicationId: 'ccbox', monitoredDevices: [] },
+    cards: { enabled: false, url: 'tcp://127.0.0.1:8810', board: 'ccbox-sim-4', ports: [], ackTimeoutMs: 2000, probeIntervalMs: 5000 },
     log: { level: 'info' },
   });
   t.same(JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')), configDefaults());
