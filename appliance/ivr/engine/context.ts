@@ -1,0 +1,36 @@
+/** What every node can reach: the engine's ports, clock, logger and event emitter. */
+import type { EventEmitter } from 'node:events';
+import type { Clock } from '../../runtime/clock.js';
+import type { Logger } from '../../runtime/logger.js';
+import type {
+  AcdPort, CalendarBook, CallerLists, CustomerDirectory, IvrJournal, Language, PromptLibrary, SayVariable, TransferPort, TtsRenderer,
+} from '../ports.js';
+import type { IvrEngineEvents } from './events.js';
+
+export interface IvrSettings {
+  bindings: readonly { did: string; flow: string }[];
+  defaultFlow?: string | undefined;
+  blacklist: { action: 'hangup' | 'message'; prompt: string };
+  vip: { priority: number; flow?: string | undefined };
+  defaultLanguage: Language;
+  /** Absolute directory of the mailboxes (voicemail and received faxes). */
+  mailboxDir: string;
+  /** Time zone of bulletin schedules. */
+  timezone: string;
+}
+
+export interface EngineContext {
+  settings: IvrSettings;
+  prompts: PromptLibrary;
+  say: SayVariable;
+  tts: TtsRenderer | undefined;
+  customers: CustomerDirectory;
+  calendars: CalendarBook;
+  lists: CallerLists;
+  journal: IvrJournal;
+  acd: AcdPort | undefined;
+  transfer: TransferPort | undefined;
+  clock: Clock;
+  logger: Logger;
+  events: EventEmitter<IvrEngineEvents>;
+}

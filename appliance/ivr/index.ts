@@ -1,0 +1,9 @@
+/** The IVR: flows as data (flow/), the engine that runs them on card channels (engine/), transfers. */
+export * from './ports.js';
+export { flowSchema, flowJsonSchema, nodeSchema, type FlowDocument, type FlowNode, type NodeType } from './flow/schema.js';
+export { compileFlow, FlowError, type CompiledFlow } from './flow/validate.js';
+export { FlowRegistry, type FlowRegistryEvents, type FlowRegistryOptions } from './flow/registry.js';
+export { IvrEngine, type IvrEngineOptions } from './engine/engine.js';
+export type { IvrSettings } from './engine/context.js';
+export type { IvrEngineEvents } from './engine/events.js';
+export { CstaTransfer, FlashTransfer } from './transfer.js';

@@ -1,0 +1,93 @@
+/**
+ * The small typed ports the IVR engine works through. The engine (appliance/ivr/engine) receives
+ * implementations in its constructor; the composition root wires the concrete ones.
+ */
+export type Language = 'zh' | 'en';
+export const LANGUAGES: readonly Language[] = ['zh', 'en'];
+
+/** A customer as the IVR looks them up (store: appliance/store/records/customers.ts). */
+export interface CustomerRecord {
+  /** Customer number / account number: what a caller types to identify themselves. */
+  id: string;
+  name: string;
+  phones: string[];
+  /** Service level as the CRM names it (e.g. "normal", "gold", "vip"). */
+  level: string;
+  vip: boolean;
+  language?: Language;
+  /** Self-service data: balance, due date, plan, ... (numbers and text). */
+  account: Record<string, string | number>;
+}
+
+export interface CustomerDirectory {
+  byPhone(number: string): CustomerRecord | undefined;
+  byId(id: string): CustomerRecord | undefined;
+}
+
+/** Business-hours calendars from the configuration. */
+export interface CalendarBook {
+  has(name: string): boolean;
+  /** Whether `at` (epoch ms) falls in open hours, holidays and special days applied. */
+  isOpen(name: string, at: number): boolean;
+}
+
+/** Caller lists from the configuration (numbers or prefixes ending in "*"). */
+export interface CallerLists {
+  isBlacklisted(number: string | undefined): boolean;
+  isVip(number: string | undefined): boolean;
+}
+
+/** Every step of every IVR call, for the key-press and IVR reports (records.sqlite). */
+export interface IvrJournal {
+  callStarted(row: { callId: string; at: number; channel: number; callerId?: string; dnis?: string; flow: string; flowVersion: string }): void;
+  /** Entering a node. `outcome` of the previous node is recorded by nodeLeft. */
+  nodeEntered(row: { callId: string; at: number; flow: string; node: string; nodeType: string }): void;
+  nodeLeft(row: { callId: string; at: number; flow: string; node: string; outcome: string }): void;
+  keyPress(row: { callId: string; at: number; channel: number; flow: string; node: string; digits: string }): void;
+  callEnded(row: { callId: string; at: number; outcome: string }): void;
+  voicemail(row: { callId: string; at: number; mailbox: string; file: string; durationMs: number; callerId?: string }): void;
+  faxReceived(row: { callId: string; at: number; mailbox: string; file: string; pages: number; callerId?: string }): void;
+  survey(row: { callId: string; at: number; flow: string; question: string; score: number; agent?: string }): void;
+}
+
+/** Prompt files by name and language (default set: prompts/<lang>/<name>.wav). */
+export interface PromptLibrary {
+  /** The file for `name` in `language`, falling back to the other languages; undefined when none exists. */
+  resolve(name: string, language: Language): string | undefined;
+}
+
+export interface TtsRenderer {
+  /** Renders `text` to an 8 kHz WAV in the board's law (cached by text, voice and language); returns its path. */
+  render(text: string, language: Language): Promise<string>;
+}
+
+export type SayKind = 'number' | 'digits' | 'amount' | 'date' | 'time';
+
+/** Turns a value into the names of prompt fragments that speak it in a language (prompts/<lang>/say/...). */
+export interface SayVariable {
+  fragments(kind: SayKind, value: string | number, language: Language): string[];
+}
+
+/** What the IVR hands to the ACD with a call (the ACD issue implements the port). */
+export interface QueueHandoff {
+  queue: string;
+  callerId?: string;
+  dnis?: string;
+  language: Language;
+  vip: boolean;
+  priority: number;
+  customer?: CustomerRecord;
+  keys: string[];
+  path: string[];
+  variables: Record<string, string>;
+}
+
+export interface AcdPort {
+  /** Resolves when the call has left the IVR port (transferred to an agent or overflowed). */
+  enqueue(call: { callId: string; channel: number }, handoff: QueueHandoff): Promise<{ outcome: 'transferred' | 'overflow' | 'abandoned' | 'failed'; detail?: string }>;
+}
+
+/** Moves the caller on a channel to another number (SingleStepTransfer over CSTA, or hook-flash). */
+export interface TransferPort {
+  transfer(channel: number, target: string): Promise<{ ok: true; method: string } | { ok: false; reason: string }>;
+}
