@@ -7,3 +7,6 @@ export { IvrEngine, type IvrEngineOptions } from './engine/engine.js';
 export type { IvrSettings } from './engine/context.js';
 export type { IvrEngineEvents } from './engine/events.js';
 export { CstaTransfer, FlashTransfer } from './transfer.js';
+export { ivrConfigSchema, calendarSchema, type IvrConfig, type CalendarConfig } from './config.js';
+export { ConfiguredCalendars } from './calendar.js';
+export { ConfiguredCallerLists } from './lists.js';

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { cardsConfigSchema } from '../../cards/config.js';
+import { ivrConfigSchema } from '../../ivr/config.js';
 import { TransportError } from '../../transport/errors.js';
 import { parseTransportUrl } from '../../transport/url.js';
 
@@ -47,6 +48,7 @@ export const configSchema = z.strictObject({
     monitoredDevices: z.array(z.string().min(1)).default([]).describe('devices to MonitorStart when the link comes up'),
   }),
   cards: cardsConfigSchema.prefault({}).describe('the voice/fax card link: driver host URL, board profile, PBX analog port of each channel'),
+  ivr: ivrConfigSchema.prefault({}).describe('the IVR: flows, DID bindings, blacklist and VIP list, business-hours calendars'),
   log: section({
     level: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info').describe('lowest log level written'),
   }),

@@ -3,3 +3,5 @@ export type { RecordsStoreOptions } from './store.js';
 export { recordsMigrations } from './migrations.js';
 export type { RecordsMigration } from './migrations.js';
 export type * from './rows.js';
+export { CustomerStore, CsvImportError, normalizePhone, type CsvImportResult } from './customers.js';
+export { SqliteIvrJournal, type IvrStepRow } from './ivr-journal.js';

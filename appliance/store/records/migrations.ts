@@ -78,4 +78,92 @@ export const recordsMigrations: readonly RecordsMigration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    description: 'customers for IVR lookups; IVR calls, steps, voicemails, faxes, survey results; key presses per flow and node',
+    up(db) {
+      db.exec(`
+        CREATE TABLE customers (
+          id          TEXT PRIMARY KEY,
+          name        TEXT NOT NULL,
+          level       TEXT NOT NULL DEFAULT 'normal',
+          vip         INTEGER NOT NULL DEFAULT 0,
+          language    TEXT,
+          account     TEXT NOT NULL DEFAULT '{}',
+          updated_at  INTEGER NOT NULL
+        ) STRICT;
+        CREATE TABLE customer_phones (
+          phone        TEXT NOT NULL,
+          customer_id  TEXT NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
+          PRIMARY KEY (phone, customer_id)
+        ) STRICT;
+        CREATE INDEX customer_phones_customer ON customer_phones (customer_id);
+
+        CREATE TABLE ivr_calls (
+          call_id       TEXT PRIMARY KEY,
+          started_at    INTEGER NOT NULL,
+          ended_at      INTEGER,
+          channel       INTEGER,
+          caller_id     TEXT,
+          dnis          TEXT,
+          flow          TEXT NOT NULL,
+          flow_version  TEXT NOT NULL,
+          outcome       TEXT
+        ) STRICT;
+        CREATE INDEX ivr_calls_started_at ON ivr_calls (started_at);
+
+        CREATE TABLE ivr_steps (
+          id          INTEGER PRIMARY KEY AUTOINCREMENT,
+          call_id     TEXT NOT NULL,
+          flow        TEXT NOT NULL,
+          node        TEXT NOT NULL,
+          node_type   TEXT NOT NULL,
+          entered_at  INTEGER NOT NULL,
+          left_at     INTEGER,
+          outcome     TEXT
+        ) STRICT;
+        CREATE INDEX ivr_steps_call_id ON ivr_steps (call_id);
+        CREATE INDEX ivr_steps_flow_node ON ivr_steps (flow, node);
+
+        ALTER TABLE key_presses ADD COLUMN flow TEXT;
+        ALTER TABLE key_presses ADD COLUMN node TEXT;
+        CREATE INDEX key_presses_flow_node ON key_presses (flow, node);
+
+        CREATE TABLE voicemails (
+          id           INTEGER PRIMARY KEY AUTOINCREMENT,
+          call_id      TEXT,
+          at           INTEGER NOT NULL,
+          mailbox      TEXT NOT NULL,
+          file         TEXT NOT NULL,
+          duration_ms  INTEGER NOT NULL,
+          caller_id    TEXT,
+          heard        INTEGER NOT NULL DEFAULT 0
+        ) STRICT;
+        CREATE INDEX voicemails_mailbox ON voicemails (mailbox, at);
+
+        CREATE TABLE faxes (
+          id         INTEGER PRIMARY KEY AUTOINCREMENT,
+          call_id    TEXT,
+          at         INTEGER NOT NULL,
+          mailbox    TEXT NOT NULL,
+          direction  TEXT NOT NULL,
+          file       TEXT NOT NULL,
+          pages      INTEGER NOT NULL,
+          caller_id  TEXT
+        ) STRICT;
+        CREATE INDEX faxes_mailbox ON faxes (mailbox, at);
+
+        CREATE TABLE survey_results (
+          id        INTEGER PRIMARY KEY AUTOINCREMENT,
+          call_id   TEXT,
+          at        INTEGER NOT NULL,
+          flow      TEXT,
+          question  TEXT NOT NULL,
+          score     INTEGER NOT NULL CHECK (score BETWEEN 1 AND 5),
+          agent     TEXT
+        ) STRICT;
+        CREATE INDEX survey_results_at ON survey_results (at);
+      `);
+    },
+  },
 ];

@@ -231,6 +231,11 @@ export class RecordsStore {
     this.#statement('finishRecording', 'UPDATE recordings SET ended_at = ?, bytes = ? WHERE id = ?').run(endedAt, bytes, id);
   }
 
+  /** The open database, for sibling stores over the same file (customers, IVR journal). */
+  get database(): Database.Database {
+    return this.#opened();
+  }
+
   /** Closes the database; further calls throw notOpen. Safe to call twice. */
   close(): void {
     if (!this.#db) return;

@@ -63,7 +63,10 @@ t.test('data directory', async (t) => {
 t.test('a new store is created with defaults', async (t) => {
   const dir = t.testdir();
   const store = await opened(dir);
-  t.same(store.get(), {
+  const { ivr, ...rest } = store.get();
+  t.same(ivr, configDefaults().ivr, 'the ivr section has its defaults');
+  t.equal(ivr.enabled, false);
+  t.same(rest, {
     version: 1,
     site: { name: 'ccbox' },
     pbx: { url: 'tcp://127.0.0.1:8800', profile: 'generic-ed4', applicationId: 'ccbox', monitoredDevices: [] },
