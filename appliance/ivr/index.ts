@@ -10,3 +10,5 @@ export { CstaTransfer, FlashTransfer } from './transfer.js';
 export { ivrConfigSchema, calendarSchema, type IvrConfig, type CalendarConfig } from './config.js';
 export { ConfiguredCalendars } from './calendar.js';
 export { ConfiguredCallerLists } from './lists.js';
+export { PromptDirectory, defaultPromptDir } from './prompts.js';
+export { SayFragments, SayError } from './say/index.js';
