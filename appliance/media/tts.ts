@@ -5,6 +5,7 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { accessSync, constants, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { Language, TtsRenderer } from '../ivr/ports.js';
 import type { Logger } from '../runtime/logger.js';
@@ -53,6 +54,7 @@ export interface EspeakTtsOptions {
 export class EspeakTts implements TtsRenderer {
   readonly #options: EspeakTtsOptions;
   readonly #running = new Map<string, Promise<string>>();
+  #sequence = 0;
   /** How many times the tools actually ran (cache misses). */
   renders = 0;
 
@@ -74,7 +76,8 @@ export class EspeakTts implements TtsRenderer {
 
   async #make(voice: string, text: string, file: string): Promise<string> {
     mkdirSync(this.#options.cacheDir, { recursive: true });
-    const raw = `${file}.${process.pid}.raw.wav`;
+    // espeak-ng cuts output paths at about 200 characters: render into a short temporary name.
+    const raw = join(tmpdir(), `ccbox-tts-${process.pid}-${++this.#sequence}.wav`);
     const temp = `${file}.${process.pid}.tmp.wav`;
     try {
       this.renders++;

@@ -15,6 +15,8 @@ export interface IvrSettings {
   defaultLanguage: Language;
   /** Absolute directory of the mailboxes (voicemail and received faxes). */
   mailboxDir: string;
+  /** Where relative fax-on-demand documents are found (the flows directory). */
+  documentsDir: string;
   /** Time zone of bulletin schedules. */
   timezone: string;
 }

@@ -108,7 +108,7 @@ export class IvrEngine extends EventEmitter<IvrEngineEvents> {
     entry.done = this.#serve(callId, channel, info, entry)
       .catch((error: unknown) => {
         this.#ctx.logger.error({ err: error, call: callId }, 'IVR call failed');
-        this.emit('error', { callId, channel: channel.index, message: (error as Error).message });
+        this.emit('callError', { callId, channel: channel.index, message: (error as Error).message });
       })
       .finally(() => this.#active.delete(channel.index));
   }
@@ -127,7 +127,7 @@ export class IvrEngine extends EventEmitter<IvrEngineEvents> {
     if (!flow) {
       const message = `no flow for the number ${info.dnis ?? '(unknown)'} and no default flow`;
       log.warn(message);
-      this.emit('error', { callId, channel: channel.index, message });
+      this.emit('callError', { callId, channel: channel.index, message });
       await this.#turnAway(channel, ['error']);
       return;
     }
@@ -151,7 +151,7 @@ export class IvrEngine extends EventEmitter<IvrEngineEvents> {
       else if ((error as { name?: string }).name === 'CardError') outcome = call.hungUp ? 'hangup' : 'channelFault';
       else {
         log.error({ err: error, node: call.node }, 'the IVR failed on a node; the call ends');
-        this.emit('error', { callId, channel: channel.index, message: (error as Error).message });
+        this.emit('callError', { callId, channel: channel.index, message: (error as Error).message });
         outcome = 'error';
       }
       if (outcome === 'channelFault') log.warn({ node: call.node, detail: (error as Error).message }, 'the channel failed mid-call');

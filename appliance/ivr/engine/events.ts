@@ -8,5 +8,5 @@ export interface IvrEngineEvents {
   faxReceived: [info: { callId: string; mailbox: string; file: string; pages: number; callerId?: string }];
   survey: [info: { callId: string; question: string; score: number }];
   /** A ring the engine could not serve, or an internal error (the call ended; nothing crashed). */
-  error: [info: { callId?: string; channel?: number; message: string }];
+  callError: [info: { callId?: string; channel?: number; message: string }];
 }

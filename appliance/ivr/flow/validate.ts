@@ -49,7 +49,8 @@ function promptNames(node: FlowNode): { field: string; name: string }[] {
   return found.filter(({ field }) => !/\.(?:from|until|hours|weekdays)\b/.test(field));
 }
 
-export const isPromptFile = (name: string) => name.includes('/') || name.endsWith('.wav');
+/** A prompt entry that is a file (absolute, ./ or ../, or ending in .wav) rather than a name like "welcome" or "say/20". */
+export const isPromptFile = (name: string) => /^(?:\/|\.\.?\/)/.test(name) || name.endsWith('.wav');
 
 export interface ValidateOptions {
   /** File name or other origin, used when the document has no usable id. */

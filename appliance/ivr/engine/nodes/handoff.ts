@@ -74,9 +74,10 @@ export const voicemail: NodeHandler<'voicemail'> = async (call, node) => {
 export const faxOnDemand: NodeHandler<'faxOnDemand'> = async (call, node) => {
   const chosen = node.document ?? (node.variable ? node.documents?.[call.variables[node.variable] ?? ''] : undefined);
   if (!chosen) return go(node.onFailure, 'noDocument');
-  const file = isAbsolute(chosen) ? chosen : resolve(chosen);
+  const file = isAbsolute(chosen) ? chosen : resolve(call.ctx.settings.documentsDir, chosen);
   if (node.prompt) await call.play(node.prompt);
   const result = await call.fax('send', file);
+  if (result.reason !== 'ok') call.log.warn({ node: call.node, file, reason: result.reason, error: result.error }, 'fax on demand failed');
   return result.reason === 'ok' ? go(node.next, `sent:${result.pages}`) : go(node.onFailure, result.reason);
 };
 
@@ -84,7 +85,10 @@ export const receiveFax: NodeHandler<'receiveFax'> = async (call, node) => {
   if (node.prompt) await call.play(node.prompt);
   const file = join(mailbox(call, node.mailbox), `fax-${call.callId}.tif`);
   const result = await call.fax('receive', file);
-  if (result.reason !== 'ok') return go(node.onFailure, result.reason);
+  if (result.reason !== 'ok') {
+    call.log.warn({ node: call.node, reason: result.reason, error: result.error }, 'receiving a fax failed');
+    return go(node.onFailure, result.reason);
+  }
   const row = { callId: call.callId, at: call.ctx.clock.now(), mailbox: node.mailbox, file, pages: result.pages, ...(call.callerId ? { callerId: call.callerId } : {}) };
   call.ctx.journal.faxReceived(row);
   call.ctx.events.emit('faxReceived', row);

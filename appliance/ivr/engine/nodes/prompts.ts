@@ -15,7 +15,13 @@ export const say: NodeHandler<'say'> = async (call, node) => {
     call.log.error({ node: call.node }, 'a say node needs TTS (espeak-ng and sox), which is not available; skipped');
     return go(node.next, 'noTts');
   }
-  const file = await tts.render(call.substitute(node.text), call.language);
+  let file: string;
+  try {
+    file = await tts.render(call.substitute(node.text), call.language);
+  } catch (error) {
+    call.log.error({ node: call.node, err: error }, 'TTS failed; the say node is skipped');
+    return go(node.next, 'ttsError');
+  }
   const result = await call.playFiles([file], node.bargeIn);
   return go(node.next, result?.reason ?? 'nothing');
 };

@@ -1,0 +1,102 @@
+/**
+ * The whole simulated site for IVR tests, in the test process over loopback TCP: the switch
+ * simulator (demo dial plan) with its line server, the card simulator on ports 301–304, and the
+ * appliance's IVR runtime (card link driver, flows, SQLite journal) — all under sinon fake time.
+ * `advance(ms)` moves fake time in small steps and lets socket I/O run between them.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import sinon from 'sinon';
+import type { Test } from 'tap';
+import { cardsConfigSchema, loadBoardProfile } from '../../appliance/cards/index.js';
+import { ivrConfigSchema, type IvrConfig } from '../../appliance/ivr/index.js';
+import { systemClock } from '../../appliance/runtime/clock.js';
+import { createIvrRuntime, type IvrRuntime } from '../../appliance/runtime/ivr-runtime.js';
+import { createLogger, silentLogger } from '../../appliance/runtime/logger.js';
+import { RecordsStore } from '../../appliance/store/records/index.js';
+import { startCardSimulator, type CardSimulator } from '../../simulators/cards/index.js';
+import { CallMediaBook, createSwitch, demoDialPlan, startLineServer, type FarEndMedia } from '../../simulators/switch/index.js';
+import { realDelay } from './real-time.js';
+
+/** Wednesday 2026-11-25 10:00 in Shanghai: the office calendar is open. */
+export const OFFICE_HOURS = Date.parse('2026-11-25T10:00:00+08:00');
+export const IVR_DID = '0301234502';
+
+export interface IvrSiteOptions {
+  flows: Record<string, unknown>[];
+  ivr?: Partial<Record<keyof IvrConfig, unknown>>;
+  now?: number;
+  customersCsv?: string;
+}
+
+export async function startIvrSite(t: Test, options: IvrSiteOptions) {
+  const clock = sinon.useFakeTimers({ now: options.now ?? OFFICE_HOURS, toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+  // IVR_SITE_LOG=debug shows what the site's parts log, for a failing test.
+  const logger = process.env.IVR_SITE_LOG ? createLogger({ level: process.env.IVR_SITE_LOG }) : silentLogger();
+  const dataDir = t.testdir();
+  mkdirSync(join(dataDir, 'flows'));
+  for (const flow of options.flows) writeFileSync(join(dataDir, 'flows', `${(flow as { id: string }).id}.json`), JSON.stringify(flow));
+
+  const sw = createSwitch(demoDialPlan(), { clock: systemClock, logger });
+  const media = new CallMediaBook();
+  const lines = await startLineServer({ model: sw, listen: ['tcp://127.0.0.1:0'], media, clock: systemClock, logger });
+  const sim: CardSimulator = await startCardSimulator({
+    board: loadBoardProfile('ccbox-sim-4'),
+    listen: ['tcp://127.0.0.1:0'],
+    switchUrl: lines.addresses[0] as string,
+    clock: systemClock,
+    logger,
+  });
+  await sim.whenLineUp();
+  const records = new RecordsStore({ dir: dataDir, logger });
+  records.open();
+  const ivr = ivrConfigSchema.parse({ enabled: true, bindings: [{ did: IVR_DID, flow: (options.flows[0] as { id: string }).id }], ...options.ivr });
+  const runtime: IvrRuntime = createIvrRuntime({
+    dataDir,
+    cards: cardsConfigSchema.parse({ enabled: true, url: sim.addresses[0], ports: ['301', '302', '303', '304'] }),
+    ivr,
+    records,
+    clock: systemClock,
+    logger,
+  });
+  if (options.customersCsv) runtime.customers.importCsv(options.customersCsv);
+  runtime.start();
+  await runtime.boardUp;
+
+  t.teardown(async () => {
+    clock.restore();
+    await runtime.stop();
+    await sim.close();
+    await lines.close();
+    records.close();
+  });
+
+  /** Moves fake time forward in steps, letting socket I/O through between steps. */
+  const advance = async (ms: number, step = 20) => {
+    for (let done = 0; done < ms; done += step) {
+      await realDelay(0);
+      await realDelay(0);
+      await clock.tickAsync(Math.min(step, ms - done));
+    }
+    await realDelay(1);
+  };
+
+  /** A caller on the trunk dials the IVR's number; `media` is what they say or fax. */
+  const call = (from: string, media: FarEndMedia = {}) => {
+    const callID = sw.placeInboundCall({ from, to: IVR_DID });
+    media && Object.keys(media).length > 0 && mediaBook.set(callID, media);
+    return {
+      callID,
+      press: (digits: string) => sw.sendExternalDigits(callID, digits),
+      hangUp: () => sw.hangUpExternal(callID),
+    };
+  };
+  const mediaBook = media;
+
+  const ended = new Map<string, { outcome: string; path: string[]; channel: number }>();
+  const started: string[] = [];
+  runtime.engine.on('callStarted', (info) => started.push(info.callId));
+  runtime.engine.on('callEnded', (info) => ended.set(info.callId, info));
+
+  return { clock, advance, call, sw, sim, lines, runtime, records, dataDir, ended, started, journal: runtime.journal };
+}
