@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import sinon from 'sinon';
 import type { Test } from 'tap';
 import { cardsConfigSchema, loadBoardProfile } from '../../appliance/cards/index.js';
-import { ivrConfigSchema, type IvrConfig } from '../../appliance/ivr/index.js';
+import { ivrConfigSchema, type AcdPort, type IvrConfig } from '../../appliance/ivr/index.js';
 import { systemClock } from '../../appliance/runtime/clock.js';
 import { createIvrRuntime, type IvrRuntime } from '../../appliance/runtime/ivr-runtime.js';
 import { createLogger, silentLogger } from '../../appliance/runtime/logger.js';
@@ -27,6 +27,8 @@ export interface IvrSiteOptions {
   ivr?: Partial<Record<keyof IvrConfig, unknown>>;
   now?: number;
   customersCsv?: string;
+  /** What the ACD would be (the ACD issue builds the real one). */
+  acd?: AcdPort;
 }
 
 export async function startIvrSite(t: Test, options: IvrSiteOptions) {
@@ -56,6 +58,7 @@ export async function startIvrSite(t: Test, options: IvrSiteOptions) {
     cards: cardsConfigSchema.parse({ enabled: true, url: sim.addresses[0], ports: ['301', '302', '303', '304'] }),
     ivr,
     records,
+    acd: options.acd,
     clock: systemClock,
     logger,
   });
