@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerConfigCommand } from './config-command.js';
 import { registerCstaCommand } from './csta-command.js';
 import { registerDemoCommand } from './demo-command.js';
+import { registerIvrCommands } from './ivr-command.js';
 import { registerSimCommand } from './sim-command.js';
 
 export function buildProgram(): Command {
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
   registerCstaCommand(program);
   registerSimCommand(program);
   registerConfigCommand(program);
+  registerIvrCommands(program);
   return program;
 }
 
