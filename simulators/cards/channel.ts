@@ -53,7 +53,8 @@ export class SimulatedChannel {
   #ringing: (CallInfo & { callID: string }) | undefined;
   /** The caller of the call the channel answered, for its status. */
   #answered: CallInfo | undefined;
-  #farEnd: (FarEnd & { audio: LineAudio }) | undefined;
+  /** `audio` is made when something first listens (a recording starts): the caller speaks when asked to. */
+  #farEnd: (FarEnd & { audio: LineAudio | undefined }) | undefined;
   #fault: string | undefined;
   #muted = false;
   #running: { operation: Operation; origin: CommandOrigin | undefined } | undefined;
@@ -221,7 +222,7 @@ export class SimulatedChannel {
   lineConnected(callID: string, media: FarEndMedia): void {
     this.#clearDisconnect();
     this.#hungUp = false;
-    this.#farEnd = { callID, media, audio: this.#audioOf(callID, media) };
+    this.#farEnd = { callID, media, audio: undefined };
   }
 
   lineDigits(digits: string): void {
@@ -347,7 +348,12 @@ export class SimulatedChannel {
       log: this.#log,
       digits: this.#digits,
       farEnd: () => (this.#farEnd ? { callID: this.#farEnd.callID, media: this.#farEnd.media } : undefined),
-      lineAudio: () => this.#farEnd?.audio ?? LineAudio.silence(),
+      lineAudio: () => {
+        const farEnd = this.#farEnd;
+        if (!farEnd) return LineAudio.silence();
+        farEnd.audio ??= this.#audioOf(farEnd.callID, farEnd.media);
+        return farEnd.audio;
+      },
       lineDial: (digits) => {
         if (this.#port !== undefined) this.#wiring.toLine({ t: 'dial', port: this.#port, digits });
       },

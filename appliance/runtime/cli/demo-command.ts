@@ -1,7 +1,8 @@
 /**
- * `ccbox demo`: the simulated site (PBX simulator + scripted callers and phones) and the appliance's
- * CSTA link to it over loopback TCP, printing the calls as they flow and storing every event in the
- * records store. Later issues add the cards, IVR, ACD and agents to the same site.
+ * `ccbox demo`: the simulated site (PBX simulator, card simulator on its analog ports, scripted
+ * callers and phones) and the appliance linked to it over loopback TCP: the CSTA link printing the
+ * calls as they flow and storing every event, and the IVR on the card channels. Later issues add
+ * the ACD and agents to the same site.
  */
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
@@ -9,18 +10,22 @@ import { CstaLink } from '../../csta/link.js';
 import { CALL_EVENT_NAMES, DEVICE_EVENT_NAMES, type MonitorEvent } from '../../csta/messages.js';
 import { loadPbxProfile } from '../../csta/profile.js';
 import { RecordsStore } from '../../store/records/index.js';
-import { createSwitch, demoDialPlan, loadDialPlan, loadScenario, runScenario, startSwitchServer } from '../../../simulators/switch/index.js';
+import { CallMediaBook, createSwitch, demoDialPlan, loadDialPlan, loadScenario, runScenario, startSwitchServer } from '../../../simulators/switch/index.js';
 import { systemClock } from '../clock.js';
 import { ensureDataDir, resolveDataDir } from '../data-dir.js';
 import { createLogger } from '../logger.js';
 import { CallFlowPrinter, callIdOf } from './call-flow.js';
 import { formatEventLine } from './csta-format.js';
+import { startDemoIvr } from './demo-ivr.js';
 
-const DEFAULT_SCENARIO = fileURLToPath(new URL('../../../simulators/switch/scenarios/acd-demo.json', import.meta.url));
+const DEFAULT_SCENARIO = fileURLToPath(new URL('../../../simulators/switch/scenarios/site-demo.json', import.meta.url));
 
 interface DemoOptions {
   data: string;
   listen: string;
+  lines: string;
+  cards: string;
+  ivr: boolean;
   dialplan?: string;
   scenario: string;
   duration?: string;
@@ -35,6 +40,9 @@ export function registerDemoCommand(program: Command): void {
     .description('run the simulated site: PBX simulator, scripted callers, and the appliance linked to it; prints the calls flowing')
     .option('--data <dir>', 'data directory (records.sqlite goes here)', './data')
     .option('--listen <url>', 'where the simulated PBX listens for CSTA', 'tcp://127.0.0.1:8800')
+    .option('--lines <url>', "where the simulated PBX serves its analog ports' line link", 'tcp://127.0.0.1:8900')
+    .option('--cards <url>', 'where the card simulator serves the card link', 'tcp://127.0.0.1:8810')
+    .option('--no-ivr', 'leave out the card simulator and the IVR')
     .option('--dialplan <file>', 'dial plan JSON (default: the built-in demo site)')
     .option('--scenario <file>', 'callers and phones scenario JSON', DEFAULT_SCENARIO)
     .option('--duration <seconds>', 'stop after this many seconds (default: run until Ctrl-C)')
@@ -76,10 +84,14 @@ async function runDemo(options: DemoOptions): Promise<void> {
   await link.start();
   const devices = await link.listDevices();
   for (const device of devices) if (device.deviceID) await link.monitor(device.deviceID);
+  const media = new CallMediaBook();
+  const ivr = options.ivr
+    ? await startDemoIvr({ model, media, link, records, dataDir, linesListen: options.lines, cardsListen: options.cards, clock, logger, out })
+    : undefined;
   out(`# monitoring ${devices.length} devices; scenario "${scenario.name}" starts`);
 
   let stopping = false;
-  let run = runScenario(model, scenario, { clock, logger: logger.child({ module: 'sim.scenario' }) });
+  let run = runScenario(model, scenario, { clock, logger: logger.child({ module: 'sim.scenario' }), media });
   const stopped = new Promise<void>((resolve) => {
     process.once('SIGINT', resolve).once('SIGTERM', resolve);
     if (options.duration) clock.setTimeout(resolve, Number(options.duration) * 1000);
@@ -89,7 +101,7 @@ async function runDemo(options: DemoOptions): Promise<void> {
         if (stopping) return;
         out(`# scenario round done: ${JSON.stringify(stats)}`);
         if (options.once) return resolve();
-        run = runScenario(model, scenario, { clock, logger: logger.child({ module: 'sim.scenario' }) });
+        run = runScenario(model, scenario, { clock, logger: logger.child({ module: 'sim.scenario' }), media });
       }
     };
     void loop();
@@ -99,6 +111,7 @@ async function runDemo(options: DemoOptions): Promise<void> {
   run.stop();
   const stats = run.stats;
   await link.stop();
+  await ivr?.stop();
   await server.close();
   records.close();
   out(`# demo stopped: last round ${JSON.stringify(stats)}; ${stored} events stored in ${dataDir}/records.sqlite`);

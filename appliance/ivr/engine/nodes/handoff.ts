@@ -9,7 +9,7 @@ const stamp = (at: number) => new Date(at).toISOString().replace(/[-:]/g, '').re
 export const queue: NodeHandler<'queue'> = async (call, node) => {
   const { acd } = call.ctx;
   if (!acd) {
-    call.log.warn({ node: call.node, queue: node.queue }, 'no ACD on this box: the queue node takes its noAcd branch');
+    call.log.info({ node: call.node, queue: node.queue }, 'no ACD on this box: the queue node takes its noAcd branch');
     return go(node.noAcd, 'noAcd');
   }
   if (node.prompt) await call.play(node.prompt);
