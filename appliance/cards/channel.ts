@@ -208,7 +208,10 @@ export class CardChannelDriver extends EventEmitter<CardChannelEvents> implement
   // ---- commands
 
   async #short(body: CommandBody, becomes?: LiveState): Promise<void> {
+    const before = this.#live;
     const outcome = await this.#command(body);
+    // An event handled in the same read as the ack (a new call ringing right after our on-hook) is newer than the ack.
+    if (this.#live !== before) return;
     const status = outcome.kind === 'ack' ? outcome.ack.status : undefined;
     const next = status && status.state !== 'outOfService' ? status.state : becomes;
     if (next !== undefined && this.#cause === undefined && next !== this.#live) {

@@ -98,8 +98,12 @@ export class IvrEngine extends EventEmitter<IvrEngineEvents> {
   }
 
   #answer(channel: CardChannel, info: RingInfo): void {
-    if (this.#active.has(channel.index)) {
-      this.#ctx.logger.warn({ channel: channel.index }, 'a ring on a channel that is still in a call; ignored');
+    const busy = this.#active.get(channel.index);
+    if (busy) {
+      // The next call can ring in the same frame batch as the ack of our on-hook: answer it once this one is wound up.
+      void busy.done.then(() => {
+        if (this.#started && channel.state === 'ringing' && !this.#active.has(channel.index)) this.#answer(channel, info);
+      });
       return;
     }
     const callId = this.#options.newCallId?.() ?? `ivr-${this.#ctx.clock.now().toString(36)}-${(++this.#sequence).toString(36)}`;

@@ -109,6 +109,23 @@ t.test('short operations are done when acked; ids increase; the channel state fo
   t.equal(ch.state, 'ringing');
 });
 
+t.test('a ring read together with the ack of our on-hook leaves the channel ringing', async (t) => {
+  const { connected } = cardSetsUnderFakeTime(t);
+  const { driver, side } = await connected();
+  const ch = driver.channel(0);
+  const offhook = ch.offhook();
+  side.ack(await side.command('offhook'));
+  await offhook;
+  const rings: unknown[] = [];
+  driver.on('ring', (_channel, info) => rings.push(info));
+  const onhook = ch.onhook();
+  const sent = await side.command('onhook');
+  side.writeRaw(`${JSON.stringify({ type: 'ack', id: sent.id, status: { ch: 0, state: 'idle' } })}\n${JSON.stringify({ type: 'event', ch: 0, event: 'ring', callerId: '138' })}\n`);
+  await onhook;
+  t.equal(ch.state, 'ringing', 'the next call rings; the older ack does not put the channel back to idle');
+  t.same(rings, [{ callerId: '138' }]);
+});
+
 t.test('long operations resolve on their completion event, with the result', async (t) => {
   const { connected } = cardSetsUnderFakeTime(t);
   const { driver, side } = await connected(['offhook', 'offhook', 'idle', 'idle']);
