@@ -32,6 +32,8 @@ export interface IvrRuntimeOptions {
   acd?: AcdPort | undefined;
   clock: Clock;
   logger: Logger;
+  /** Keep-alive period of the card link (benches on scaled time stretch it like the ack timeout). */
+  cardsHeartbeatMs?: number;
   /** Print a line for the person starting the appliance (TTS missing, flows rejected). */
   notice?: (line: string) => void;
 }
@@ -61,6 +63,7 @@ export function createIvrRuntime(options: IvrRuntimeOptions): IvrRuntime {
     logger: logger.child({ module: 'cards' }),
     ackTimeoutMs: cardsConfig.ackTimeoutMs,
     probeIntervalMs: cardsConfig.probeIntervalMs,
+    ...(options.cardsHeartbeatMs ? { heartbeatMs: options.cardsHeartbeatMs } : {}),
   });
   const prompts = new PromptDirectory([inData(dataDir, ivr.promptsDir), defaultPromptDir()]);
   const flowsDir = inData(dataDir, ivr.flowsDir);
