@@ -15,7 +15,9 @@ import { createIvrRuntime, type IvrRuntime } from '../../appliance/runtime/ivr-r
 import { createLogger, silentLogger } from '../../appliance/runtime/logger.js';
 import { RecordsStore } from '../../appliance/store/records/index.js';
 import { startCardSimulator, type CardSimulator } from '../../simulators/cards/index.js';
-import { CallMediaBook, createSwitch, demoDialPlan, startLineServer, type FarEndMedia } from '../../simulators/switch/index.js';
+import { CstaLink } from '../../appliance/csta/link.js';
+import { loadPbxProfile } from '../../appliance/csta/profile.js';
+import { CallMediaBook, createSwitch, demoDialPlan, startLineServer, startSwitchServer, type FarEndMedia } from '../../simulators/switch/index.js';
 import { realDelay } from './real-time.js';
 
 /** Wednesday 2026-11-25 10:00 in Shanghai: the office calendar is open. */
@@ -29,6 +31,8 @@ export interface IvrSiteOptions {
   customersCsv?: string;
   /** What the ACD would be (the ACD issue builds the real one). */
   acd?: AcdPort;
+  /** Also serve CSTA from the switch and give the IVR a CstaLink (transfers by SingleStepTransfer). */
+  csta?: boolean;
 }
 
 export async function startIvrSite(t: Test, options: IvrSiteOptions) {
@@ -50,6 +54,14 @@ export async function startIvrSite(t: Test, options: IvrSiteOptions) {
     logger,
   });
   await sim.whenLineUp();
+  let link: CstaLink | undefined;
+  let cstaServer: Awaited<ReturnType<typeof startSwitchServer>> | undefined;
+  if (options.csta) {
+    const profile = loadPbxProfile('generic-ed4');
+    cstaServer = await startSwitchServer({ model: sw, listen: ['tcp://127.0.0.1:0'], profile, clock: systemClock, logger });
+    link = new CstaLink({ url: cstaServer.addresses[0] as string, profile, credentials: { applicationId: 'ccbox-ivr-test' }, clock: systemClock, logger });
+    await link.start();
+  }
   const records = new RecordsStore({ dir: dataDir, logger });
   records.open();
   const ivr = ivrConfigSchema.parse({ enabled: true, bindings: [{ did: IVR_DID, flow: (options.flows[0] as { id: string }).id }], ...options.ivr });
@@ -59,6 +71,7 @@ export async function startIvrSite(t: Test, options: IvrSiteOptions) {
     ivr,
     records,
     acd: options.acd,
+    link,
     clock: systemClock,
     logger,
   });
@@ -69,6 +82,8 @@ export async function startIvrSite(t: Test, options: IvrSiteOptions) {
   t.teardown(async () => {
     clock.restore();
     await runtime.stop();
+    await link?.stop();
+    await cstaServer?.close();
     await sim.close();
     await lines.close();
     records.close();
@@ -101,5 +116,5 @@ export async function startIvrSite(t: Test, options: IvrSiteOptions) {
   runtime.engine.on('callStarted', (info) => started.push(info.callId));
   runtime.engine.on('callEnded', (info) => ended.set(info.callId, info));
 
-  return { clock, advance, call, sw, sim, lines, runtime, records, dataDir, ended, started, journal: runtime.journal };
+  return { clock, advance, call, sw, sim, lines, runtime, records, dataDir, ended, started, journal: runtime.journal, link };
 }
