@@ -1,11 +1,13 @@
-/** The simulated PBX: a call model built from a dial plan, its CSTA server side, and the scenario runner. */
-export { createSwitch } from './model/switch.js';
+/** The simulated PBX: a call model built from a dial plan, its CSTA server side, the line link of its analog ports, and the scenario runner. */
+export { createSwitch, type SimulatedSwitch, type SwitchOptions } from './model/switch.js';
 export { demoDialPlan, loadDialPlan } from './model/dialplan.js';
 export {
   SwitchError,
+  type AnalogScripting,
   type DeviceCategory,
   type DeviceEvent,
   type DeviceSummary,
+  type LineCall,
   type RouteRequestInfo,
   type SwitchModel,
   type SwitchModelEvents,
@@ -24,9 +26,27 @@ export {
   loadScenario,
   parseScenario,
   runScenario,
+  callerMedia,
+  storeReceivedFax,
   scenarioJsonSchema,
   ScenarioError,
   type Scenario,
   type ScenarioRun,
   type ScenarioStats,
+  type RunScenarioOptions,
+  type ParseScenarioOptions,
 } from './scenario/index.js';
+export {
+  startLineServer,
+  CallMediaBook,
+  farEndMediaSchema,
+  lineToSwitchSchema,
+  switchToLineSchema,
+  type FarEndMedia,
+  type LineServer,
+  type LineServerEvents,
+  type LineServerOptions,
+  type LineSwitch,
+  type LineToSwitch,
+  type SwitchToLine,
+} from './lines/index.js';

@@ -1,13 +1,24 @@
-/** `ccbox sim switch`: the PBX simulator, serving CSTA over TCP and serial until interrupted. */
+/** `ccbox sim`: the simulators of the site. `sim switch`: the PBX simulator, serving CSTA (and the analog ports' line link) until interrupted. */
 import type { Command } from 'commander';
 import { loadPbxProfile } from '../../csta/profile.js';
-import { createSwitch, demoDialPlan, loadDialPlan, loadScenario, runScenario, startSwitchServer } from '../../../simulators/switch/index.js';
-import type { ScenarioRun } from '../../../simulators/switch/index.js';
+import {
+  CallMediaBook,
+  createSwitch,
+  demoDialPlan,
+  loadDialPlan,
+  loadScenario,
+  runScenario,
+  startLineServer,
+  startSwitchServer,
+} from '../../../simulators/switch/index.js';
+import type { LineServer, ScenarioRun } from '../../../simulators/switch/index.js';
 import { type Clock, systemClock } from '../clock.js';
 import { createLogger } from '../logger.js';
+import { registerSimCardsCommand } from './sim-cards-command.js';
 
 interface SimSwitchOptions {
   listen: string[];
+  lines?: string[];
   serial?: string;
   dialplan?: string;
   profile: string;
@@ -19,6 +30,8 @@ interface SimSwitchOptions {
 }
 
 export const DEFAULT_SIM_LISTEN = 'tcp://127.0.0.1:8800';
+/** Where the card simulator finds the analog ports' line link, by convention (`--lines` has no default: off unless asked). */
+export const DEFAULT_SIM_LINES = 'tcp://127.0.0.1:8900';
 
 const SIM_SWITCH_HELP = `
 The switch speaks the dialect of the PBX profile (namespace edition, framing, session style:
@@ -26,20 +39,34 @@ ECMA-354 StartApplicationSession, or OpenScape Voice SystemStatus + SystemRegist
 its clients with SystemStatus, and answers every request: with its response, or with CSTAErrorCode.
 Monitors are cancelled when their client goes; calls stay.
 
+With --lines it also serves the line link of the dial plan's analog ports: a card simulator
+connects there, attaches ports, and its channels ring, answer, hear DTMF, hang up, flash-transfer
+and fax like voice cards on the PBX's analog lines. A scenario caller's says/faxToSend/faxInbox
+are the media its far end puts on the line.
+
 Without --dialplan it starts the built-in demo site. Logs go to stderr (pino JSON).
 
 examples:
   ccbox sim switch
   ccbox sim switch --listen tcp://0.0.0.0:8800 --serial /dev/ttyS1 --profile openscape-business --user ccbox --password secret
   ccbox sim switch --dialplan site.json --scenario simulators/switch/scenarios/acd-demo.json
+  ccbox sim switch --lines ${DEFAULT_SIM_LINES}
   ccbox csta --connect tcp://127.0.0.1:8800 --monitor 600 --follow      (in another terminal)`;
 
-export function registerSimCommand(program: Command): void {
+/** Registers `ccbox sim` and `ccbox sim switch`; returns the `sim` command so other simulators add their subcommands to it. */
+export function registerSimCommand(program: Command): Command {
   const sim = program.command('sim').description('simulators of the site around the box, for QA, demos and the bench');
+  registerSimSwitchCommand(sim);
+  registerSimCardsCommand(sim);
+  return sim;
+}
+
+function registerSimSwitchCommand(sim: Command): void {
   sim
     .command('switch')
     .description('the PBX simulator: a CSTA server (TCP and serial) with its own call model, dial plan and scripted callers')
     .option('--listen <url...>', 'where to serve CSTA: tcp://host:port or serial:/dev/ttyS0?baud=9600 (several allowed)', [DEFAULT_SIM_LISTEN])
+    .option('--lines <url...>', `also serve the analog ports' line link for the card simulator, e.g. ${DEFAULT_SIM_LINES} (several allowed)`)
     .option('--serial <path>', 'also serve on this serial line at 9600 baud (for other settings use --listen serial:PATH?baud=N)')
     .option('--dialplan <file>', 'dial plan JSON (extensions, analog ports, trunks, groups, routing points); default: the demo site')
     .option('--profile <name>', 'PBX profile from firmware-config/pbx whose dialect the switch speaks', 'generic-ed4')
@@ -103,13 +130,25 @@ async function runSimSwitch(options: SimSwitchOptions): Promise<void> {
   process.stdout.write(
     `ccbox sim switch: listening on ${server.addresses.join(', ')} (profile ${setup.profile.name}, ${model.devices().length} devices${options.dialplan ? '' : ', demo dial plan'})\n`,
   );
+  const media = new CallMediaBook();
+  let lines: LineServer | undefined;
+  if (options.lines && options.lines.length > 0) {
+    try {
+      lines = await startLineServer({ model, listen: options.lines, media, clock: unrefClock, logger });
+    } catch (error) {
+      await server.close();
+      return fail((error as Error).message);
+    }
+    const ports = model.devices().filter((d) => d.kind === 'analogPort').map((d) => d.deviceID);
+    process.stdout.write(`ccbox sim switch: analog lines on ${lines.addresses.join(', ')} (ports ${ports.join(', ') || 'none'})\n`);
+  }
 
   let run: ScenarioRun | undefined;
   const scenario = setup.scenario;
   const startScenario = () => {
     if (!scenario) return;
     logger.info({ scenario: scenario.name }, 'scenario starts');
-    run = runScenario(model, scenario, { clock: unrefClock, logger });
+    run = runScenario(model, scenario, { clock: unrefClock, logger, media });
     void run.done.then((stats) => logger.info({ stats }, 'scenario callers done'));
   };
   if (scenario && options.scenarioAfterMonitor) {
@@ -125,6 +164,6 @@ async function runSimSwitch(options: SimSwitchOptions): Promise<void> {
   });
   logger.info({ signal }, 'shutting down');
   run?.stop();
-  await server.close();
+  await Promise.all([server.close(), lines?.close()]);
   if (run) process.stdout.write(`scenario: ${JSON.stringify(run.stats)}\n`);
 }

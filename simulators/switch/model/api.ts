@@ -100,3 +100,38 @@ export interface NetworkScripting {
   /** The outside party that `callID` rings (a call out on a trunk) answers. Throws SwitchError(noCallToAnswer) if none rings. */
   answerExternal(callID: string): void;
 }
+
+/** A call at an analog port as its line sees it: the port's own connection and the other parties. */
+export interface LineCall {
+  callID: string;
+  /** The port's own connection: alerting (ringing), connected (talking or dialling out), hold (after a flash). */
+  state: 'null' | 'initiated' | 'alerting' | 'connected' | 'hold' | 'queued' | 'fail';
+  callingDevice: string;
+  calledDevice: string;
+  /** The DID an inbound call dialled. */
+  networkCalledDevice?: string;
+  /** The other parties in joining order: the number they show and their state. */
+  others: { device: string; shown: string; external: boolean; state: LineCall['state'] }[];
+}
+
+/**
+ * What the line of an analog port does (the card simulator over the line link): loop closed or
+ * open, hook flash, dialling. An analog port off hook with no call is busy for new calls.
+ */
+export interface AnalogScripting {
+  /** Answers the call ringing at `device`, or goes off hook to dial (dial tone). Throws SwitchError if already off hook. */
+  offHookAt(device: string): 'answered' | 'dialTone';
+  /**
+   * Opens the loop: a flash consultation whose consulted party rings or talks is transferred to
+   * the held call; a held call with no consultation rings back (recall); a call in conversation
+   * or being dialled is cleared. A ringing call keeps ringing.
+   */
+  onHookAt(device: string): 'idle' | 'cleared' | 'transferred' | 'recall';
+  /** Hook flash: the call in conversation goes on hold (dial tone for a consultation); in a consultation, back to the held call. */
+  flashAt(device: string): 'held' | 'retrieved';
+  /** Digits from the line: a consultation after a flash, DTMF to the far end in conversation, else a new call from dial tone. */
+  dialAt(device: string, digits: string): { action: 'consultation' | 'digits' | 'call'; callID: string };
+  /** The calls at `device` as its line sees them. */
+  lineCallsAt(device: string): LineCall[];
+  isOffHook(device: string): boolean;
+}

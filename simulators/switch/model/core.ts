@@ -51,6 +51,8 @@ export class Core {
   readonly touchedStations = new Set<string>();
   /** Groups whose queues may be distributable now. */
   readonly dirtyGroups = new Set<string>();
+  /** Analog ports whose line has the loop closed: busy for new calls even with no call (dial tone, after a disconnect). */
+  readonly offHook = new Set<string>();
   readonly #callEndHooks: CallHook[] = [];
   readonly #mergeHooks: ((from: Call, into: Call) => void)[] = [];
   readonly #settlers: (() => boolean)[] = [];
@@ -158,8 +160,9 @@ export class Core {
     return this.connectionsAt(device).some(({ connection: c }) => c.state === 'alerting' || c.state === 'connected' || c.state === 'initiated');
   }
 
+  /** No call at all and on hook: a group may deliver to it. */
   isIdle(device: string): boolean {
-    return this.connectionsAt(device).length === 0;
+    return !this.offHook.has(device) && this.connectionsAt(device).length === 0;
   }
 
   call(callID: string): Call {

@@ -6,10 +6,10 @@ import type { Station } from './directory.js';
 
 const acdCharacteristics = (call: Call) => (call.acdGroup !== undefined ? { acdCall: true } : undefined);
 
-/** Rings `station` with the call; a station busy on another call fails the offer. */
+/** Rings `station` with the call; a station busy on another call (or an analog port off hook) fails the offer. */
 export function deliverToStation(parts: Parts, call: Call, station: Station, cause: string): void {
   const { core } = parts;
-  if (core.isBusy(station.number)) {
+  if (core.isBusy(station.number) || core.offHook.has(station.number)) {
     failOffer(parts, call, station.number, 'busy');
     return;
   }

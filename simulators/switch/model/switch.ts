@@ -7,7 +7,8 @@ import type { KnownMessage } from '../../../appliance/csta/messages.js';
 import { type Clock, systemClock } from '../../../appliance/runtime/clock.js';
 import { type Logger, silentLogger } from '../../../appliance/runtime/logger.js';
 import { AgentBook } from './agents.js';
-import type { DeviceSummary, NetworkScripting, SwitchModel, SwitchModelEvents, SwitchScripting } from './api.js';
+import * as analog from './analog-lines.js';
+import type { AnalogScripting, DeviceSummary, LineCall, NetworkScripting, SwitchModel, SwitchModelEvents, SwitchScripting } from './api.js';
 import { answerAt, hangUpAt, makeCall } from './basic-calls.js';
 import type { Parts } from './context.js';
 import { Core } from './core.js';
@@ -23,7 +24,7 @@ export interface SwitchOptions {
   logger?: Logger;
 }
 
-export type SimulatedSwitch = SwitchModel & SwitchScripting & NetworkScripting;
+export type SimulatedSwitch = SwitchModel & SwitchScripting & NetworkScripting & AnalogScripting;
 
 class SwitchImpl extends EventEmitter<SwitchModelEvents> implements SimulatedSwitch {
   readonly #parts: Parts;
@@ -101,6 +102,30 @@ class SwitchImpl extends EventEmitter<SwitchModelEvents> implements SimulatedSwi
 
   transferFrom(device: string, target: string): void {
     this.#run('transferFrom', () => this.#transfers.start(device, target));
+  }
+
+  offHookAt(device: string): 'answered' | 'dialTone' {
+    return this.#run('offHookAt', () => analog.offHookAt(this.#parts, device));
+  }
+
+  onHookAt(device: string): 'idle' | 'cleared' | 'transferred' | 'recall' {
+    return this.#run('onHookAt', () => analog.onHookAt(this.#parts, device));
+  }
+
+  flashAt(device: string): 'held' | 'retrieved' {
+    return this.#run('flashAt', () => analog.flashAt(this.#parts, device));
+  }
+
+  dialAt(device: string, digits: string): { action: 'consultation' | 'digits' | 'call'; callID: string } {
+    return this.#run('dialAt', () => analog.dialAt(this.#parts, device, digits));
+  }
+
+  lineCallsAt(device: string): LineCall[] {
+    return analog.lineCallsAt(this.#parts, device);
+  }
+
+  isOffHook(device: string): boolean {
+    return this.#parts.core.offHook.has(device);
   }
 }
 

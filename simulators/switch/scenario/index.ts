@@ -7,7 +7,9 @@ export {
   ScenarioError,
   type CallerAction,
   type CallerSpec,
+  type ParseScenarioOptions,
   type PhoneSpec,
   type Scenario,
   type ScenarioInput,
 } from './schema.js';
+export { callerMedia, storeReceivedFax } from './fax-machine.js';

@@ -6,7 +6,9 @@
 import type { EventEmitter } from 'node:events';
 import type { Clock, TimerHandle } from '../../../appliance/runtime/clock.js';
 import type { Logger } from '../../../appliance/runtime/logger.js';
+import type { CallMediaBook } from '../lines/media-book.js';
 import type { DeviceEvent, SwitchModelEvents, SwitchScripting } from '../model/api.js';
+import { callerMedia } from './fax-machine.js';
 import { PhoneBank } from './phones.js';
 import type { CallerAction, CallerSpec, Scenario } from './schema.js';
 
@@ -47,6 +49,8 @@ export interface ScenarioRun {
 export interface RunScenarioOptions {
   clock: Clock;
   logger: Logger;
+  /** Where each placed call's far-end media (says, faxToSend, faxInbox) is registered for the line server. */
+  media?: CallMediaBook;
 }
 
 interface CallerCall {
@@ -74,6 +78,7 @@ export function runScenario(sw: ScriptableSwitch, scenario: Scenario, options: R
   const { clock } = options;
   const log = options.logger.child({ module: 'sim.switch.scenario' });
   const stats = emptyStats();
+  const { media } = options;
   const calls = new Map<string, CallerCall>();
   const pending = new Set<TimerHandle>();
   let callersPlacing = scenario.callers.length;
@@ -123,6 +128,8 @@ export function runScenario(sw: ScriptableSwitch, scenario: Scenario, options: R
     stats.active++;
     const call: CallerCall = { callID, answered: false, hungUp: false, timer: undefined, onAnswered: undefined };
     calls.set(callID, call);
+    const farEnd = callerMedia(spec);
+    if (media && farEnd) media.set(callID, farEnd);
     log.debug({ callID, from, to: spec.to, caller: spec.name }, 'call placed');
     if (early.answered.has(callID)) answered(call);
     if (early.ended.has(callID)) ended(callID, 'cleared while being placed');
@@ -201,6 +208,7 @@ export function runScenario(sw: ScriptableSwitch, scenario: Scenario, options: R
       calls.delete(oldId);
       call.callID = newId;
       calls.set(newId, call);
+      media?.move(oldId, newId);
     }
   }
 
@@ -211,6 +219,11 @@ export function runScenario(sw: ScriptableSwitch, scenario: Scenario, options: R
     call.onAnswered?.();
   }
 
+  /** DTMF in a caller's call, heard at `device` (the trunk when a voice-card channel keyed them to the caller): logged. */
+  const onDigits = (info: { device: string; callID: string; digits: string }) => {
+    if (calls.has(info.callID)) log.debug(info, "digits in a caller's call");
+  };
+
   const onCallEnded = (info: { callID: string; cause: string }) => {
     if (placing && !calls.has(info.callID)) placing.ended.add(info.callID);
     else ended(info.callID, info.cause);
@@ -220,6 +233,7 @@ export function runScenario(sw: ScriptableSwitch, scenario: Scenario, options: R
     const call = calls.get(callID);
     if (!call) return;
     calls.delete(callID);
+    media?.delete(callID);
     cancel(call.timer);
     stats.active--;
     if (call.answered) stats.completed++;
@@ -233,6 +247,7 @@ export function runScenario(sw: ScriptableSwitch, scenario: Scenario, options: R
   function finish(): void {
     sw.off('deviceEvent', onDeviceEvent);
     sw.off('callEnded', onCallEnded);
+    sw.off('digits', onDigits);
     // After the action that ended the last call has been counted too.
     queueMicrotask(() => resolveDone({ ...stats }));
   }
@@ -240,6 +255,7 @@ export function runScenario(sw: ScriptableSwitch, scenario: Scenario, options: R
   phones.attach();
   sw.on('deviceEvent', onDeviceEvent);
   sw.on('callEnded', onCallEnded);
+  sw.on('digits', onDigits);
   for (const spec of scenario.callers) startCaller(spec);
   log.info({ name: scenario.name, callers: scenario.callers.length, phones: scenario.phones.length }, 'scenario started');
   if (scenario.callers.length === 0) finish();

@@ -3,12 +3,14 @@
  * on trunks (with repeat counts for load) and phones that answer, hang up and transfer by themselves.
  * One zod schema gives the type, the defaults and the error messages.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 
 const ms = (what: string) => z.number({ error: `expected ${what} in milliseconds` }).int().min(0);
 const phoneNumber = z.string().regex(/^\+?[0-9]{1,32}$/, { error: 'expected a phone number: digits with an optional leading +' });
 const deviceId = z.string().min(1, { error: 'expected a device number' });
+const filePath = (what: string) => z.string({ error: `expected ${what}` }).min(1, { error: `expected ${what}` }).max(4096, { error: 'expected a path of at most 4096 characters' });
 
 const ACTION_KEYS = ['wait', 'waitForAnswer', 'digits', 'hangUp'] as const;
 
@@ -44,6 +46,12 @@ export const callerSchema = z.strictObject({
   incrementFrom: z.boolean().default(false),
   /** The script, run from the moment the call is placed. Without hangUp the caller stays until the far end clears. */
   actions: z.array(callerActionSchema).default([]),
+  /** WAV file of what the caller says (what a channel records); absent: a generated speech-like signal. Relative to the scenario file. */
+  says: filePath('the path of a WAV file').optional(),
+  /** TIFF file the caller's fax machine sends when the channel receives a fax. Relative to the scenario file. */
+  faxToSend: filePath('the path of a TIFF file').optional(),
+  /** Directory where the caller's fax machine stores a fax the channel sends (created if missing); absent: no fax machine. Relative to the scenario file. */
+  faxInbox: filePath('the path of a directory').optional(),
 });
 
 export const phoneSchema = z
@@ -88,8 +96,13 @@ export class ScenarioError extends Error {
   }
 }
 
+export interface ParseScenarioOptions {
+  /** Directory that relative media paths (says, faxToSend, faxInbox) are resolved against; absent: left as written. */
+  baseDir?: string;
+}
+
 /** Validates a scenario given as JSON text or a parsed value; errors name every wrong field by its path. */
-export function parseScenario(json: unknown, sourceName = 'scenario'): Scenario {
+export function parseScenario(json: unknown, sourceName = 'scenario', options: ParseScenarioOptions = {}): Scenario {
   let value = json;
   if (typeof json === 'string') {
     try {
@@ -99,7 +112,7 @@ export function parseScenario(json: unknown, sourceName = 'scenario'): Scenario 
     }
   }
   const result = scenarioSchema.safeParse(value);
-  if (result.success) return result.data;
+  if (result.success) return options.baseDir === undefined ? result.data : resolveMediaPaths(result.data, options.baseDir);
   const problems = result.error.issues.map((issue) => {
     const path = issue.path.map(String).join('.') || '(root)';
     return issue.code === 'unrecognized_keys' ? `${path}: unknown field(s) ${issue.keys.join(', ')}` : `${path}: ${issue.message}`;
@@ -107,6 +120,21 @@ export function parseScenario(json: unknown, sourceName = 'scenario'): Scenario 
   throw new ScenarioError('invalid', `${sourceName}: ${problems.join('; ')}`, problems);
 }
 
+const MEDIA_FIELDS = ['says', 'faxToSend', 'faxInbox'] as const;
+
+function resolveMediaPaths(scenario: Scenario, baseDir: string): Scenario {
+  const callers = scenario.callers.map((caller) => {
+    const resolved = { ...caller };
+    for (const field of MEDIA_FIELDS) {
+      const path = caller[field];
+      if (path !== undefined) resolved[field] = resolve(baseDir, path);
+    }
+    return resolved;
+  });
+  return { ...scenario, callers };
+}
+
+/** Reads and validates a scenario file; media paths are resolved against its directory and the files they name must exist. */
 export function loadScenario(path: string): Scenario {
   let text: string;
   try {
@@ -114,7 +142,23 @@ export function loadScenario(path: string): Scenario {
   } catch (cause) {
     throw new ScenarioError('notFound', `cannot read scenario ${path}: ${(cause as Error).message}`);
   }
-  return parseScenario(text, path);
+  const scenario = parseScenario(text, path, { baseDir: dirname(resolve(path)) });
+  const problems = scenario.callers.flatMap((caller, index) =>
+    (['says', 'faxToSend'] as const).flatMap((field) => {
+      const file = caller[field];
+      return file === undefined || isFile(file) ? [] : [`callers.${index}.${field}: no file at ${file}`];
+    }),
+  );
+  if (problems.length > 0) throw new ScenarioError('invalid', `${path}: ${problems.join('; ')}`, problems);
+  return scenario;
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /** The JSON Schema of the format, for editors (`"$schema"` in a scenario file). */
