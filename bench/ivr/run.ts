@@ -42,6 +42,8 @@ const FLOW = {
 
 interface Row {
   ports: number;
+  /** Caller DTMF the switch refused: nobody had answered yet when the caller pressed 1 (the IVR lagging). */
+  refused: number;
   completed: number;
   other: number;
   perSecond: number;
@@ -98,11 +100,14 @@ async function measure(ports: number): Promise<Row> {
   });
   const t0 = performance.now();
   sims.send({ cmd: 'run', seconds } satisfies SimsCommand);
-  await next('done');
+  const done = await next('done');
+  if (done.kind === 'done') console.log(`  site: ${done.placed} calls placed, ${done.ended} ended, ${done.refused} caller actions refused`);
   const elapsed = (performance.now() - t0) / 1000;
+  const refused = done.kind === 'done' ? done.refused : 0;
   durations.sort((a, b) => a - b);
   const row: Row = {
     ports,
+    refused,
     completed,
     other,
     perSecond: Math.round((completed / elapsed) * 10) / 10,
@@ -122,9 +127,9 @@ async function main(): Promise<void> {
   for (const ports of portCounts) rows.push(await measure(ports));
   const best = Math.max(...rows.map((r) => r.perSecond));
   const table = [
-    '| ports (channels) | completed | other outcomes | IVR calls/s | call length p50 / p99 (scaled ms) | appliance RSS (MiB) |',
-    '| --- | --- | --- | --- | --- | --- |',
-    ...rows.map((r) => `| ${r.ports} | ${r.completed} | ${r.other} | ${r.perSecond} | ${Math.round(r.scaledCallMs.p50)} / ${Math.round(r.scaledCallMs.p99)} | ${r.rssMiB} |`),
+    '| ports (channels) | completed | other outcomes | keys pressed before the answer | IVR calls/s | call length p50 / p99 (scaled ms) | appliance RSS (MiB) |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...rows.map((r) => `| ${r.ports} | ${r.completed} | ${r.other} | ${r.refused} | ${r.perSecond} | ${Math.round(r.scaledCallMs.p50)} / ${Math.round(r.scaledCallMs.p99)} | ${r.rssMiB} |`),
   ].join('\n');
   console.log(`\n${table}\n\nbest: ${best} IVR calls/s (3-node flow, time x${scale})`);
   if (!args.includes('--no-record')) {

@@ -1,6 +1,6 @@
 /**
  * The simulated site of the IVR bench, in its own process: the switch simulator with `ports` analog
- * ports in hunt group 610 (DID 0301234502), its line server, and the card simulator with one channel
+ * ports (3001…) in hunt group 610 (DID 0301234502), its line server, and the card simulator with one channel
  * per port, all on a clock scaled by `scale`. Callers are placed in a closed loop: every port busy,
  * a new call as soon as one ends; each caller presses 1 after `pressAfterMs` (scaled).
  */
@@ -20,7 +20,8 @@ async function start(command: Extract<SimsCommand, { cmd: 'start' }>): Promise<v
   const logger = createLogger({ level: 'error' });
   const clock = scaledClock(command.scale, command.epoch);
   const plan = demoDialPlan();
-  const ports = Array.from({ length: command.ports }, (_, i) => String(301 + i));
+  // Four-digit port numbers: 301… would run into the demo plan's 600, 610 and 700 past 299 ports.
+  const ports = Array.from({ length: command.ports }, (_, i) => String(3001 + i));
   plan.analogPorts = ports.map((number) => ({ number, name: `bench port ${number}` }));
   const group = plan.huntGroups.find((g) => g.number === '610');
   if (group) group.members = ports;
