@@ -15,6 +15,7 @@ import { LineConnection } from './line-connection.js';
 import { CallMediaBook } from './media-book.js';
 import { PortLine } from './port-line.js';
 import type { LineToSwitch } from './protocol.js';
+import { listening } from '../listening.js';
 
 /** What the line server needs of the switch: the object createSwitch returns has it all. */
 export type LineSwitch = Pick<SwitchModel, 'devices'> & AnalogScripting & EventEmitter<SwitchModelEvents>;
@@ -248,12 +249,5 @@ class LineServerImpl extends EventEmitter<LineServerEvents> implements LineServe
 
 /** Starts the line link on every URL of `listen`. Rejects (closing what was opened) if one cannot be served. */
 export async function startLineServer(options: LineServerOptions): Promise<LineServer> {
-  const server = new LineServerImpl(options);
-  try {
-    await server.listen();
-  } catch (error) {
-    await server.close();
-    throw error;
-  }
-  return server;
+  return listening(new LineServerImpl(options));
 }

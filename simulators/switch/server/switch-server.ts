@@ -15,6 +15,7 @@ import type { SwitchCredentials } from './credentials.js';
 import { DEFAULT_SEGMENT_SIZE } from './device-list.js';
 import { MonitorTable } from './monitors.js';
 import { RouteRegistry } from './routing.js';
+import { listening } from '../listening.js';
 
 export interface SwitchServerOptions {
   model: SwitchModel;
@@ -210,12 +211,5 @@ class SwitchServerImpl implements SwitchServer {
 
 /** Starts serving `model` on every URL of `listen`. Rejects (closing what was opened) if one cannot be served. */
 export async function startSwitchServer(options: SwitchServerOptions): Promise<SwitchServer> {
-  const server = new SwitchServerImpl(options);
-  try {
-    await server.listen();
-  } catch (error) {
-    await server.close();
-    throw error;
-  }
-  return server;
+  return listening(new SwitchServerImpl(options));
 }
