@@ -3,40 +3,12 @@
  * into the ACD group, and `ccbox csta` connected to it printing the events at every monitor.
  * Both are real processes started from bin/ccbox.js, talking over loopback TCP.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
-import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import t from 'tap';
-
-const CCBOX = new URL('../../bin/ccbox.js', import.meta.url).pathname;
+import { ccbox, freePort, waitForOutput } from '../helpers/cli.js';
 const AGENTS = ['201', '202', '203', '204', '205', '206'];
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  return port;
-}
-
-function ccbox(args: string[]): { child: ChildProcess; stdout: () => string; stderr: () => string } {
-  const child = spawn(process.execPath, [CCBOX, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  return { child, stdout: () => out, stderr: () => err };
-}
-
-async function waitForOutput(proc: ReturnType<typeof ccbox>, pattern: RegExp): Promise<void> {
-  for (let i = 0; i < 300 && !pattern.test(proc.stdout()); i++) {
-    if (proc.child.exitCode !== null) throw new Error(`exited early: ${proc.stderr()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  if (!pattern.test(proc.stdout())) throw new Error(`no ${pattern} in: ${proc.stdout()} ${proc.stderr()}`);
-}
 
 t.test('ccbox csta shows a scripted caller into the ACD group with the right events at every monitor', async (t) => {
   const dir = t.testdir();

@@ -7,9 +7,9 @@ import t from 'tap';
 
 const CCBOX = new URL('../../bin/ccbox.js', import.meta.url).pathname;
 
-t.test('ccbox demo runs the simulated site and stores the events', async (t) => {
+t.test('ccbox demo runs the simulated site, its IVR on the card simulator, and stores the events', async (t) => {
   const data = t.testdir();
-  const child = spawn(process.execPath, [CCBOX, 'demo', '--data', data, '--listen', 'tcp://127.0.0.1:0', '--duration', '7'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CCBOX, 'demo', '--data', data, '--listen', 'tcp://127.0.0.1:0', '--lines', 'tcp://127.0.0.1:0', '--cards', 'tcp://127.0.0.1:0', '--duration', '15'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -21,6 +21,9 @@ t.test('ccbox demo runs the simulated site and stores the events', async (t) => 
   t.match(out, /call \S+ +from 0301555100 queued at 600/);
   t.match(out, /call \S+ +from 0301555100 to 600 rings at 20\d \(ACD\)/);
   t.match(out, /call \S+ +answered by 20\d/);
+  t.match(out, /# card simulator on tcp:\/\/127\.0\.0\.1:\d+: channels 0-3 on analog ports 301, 302, 303, 304/);
+  t.match(out, /IVR \S+ ch\d: 13800001111 → 0301234502 answered by flow demo-hotline/);
+  t.match(out, /IVR \S+: pressed 1 at main-menu/, 'the scripted caller goes through the menu');
   const stored = /(\d+) events stored in (.+)\/records\.sqlite/.exec(out);
   t.ok(stored, 'reports what it stored');
   const db = new Database(join(data, 'records.sqlite'), { readonly: true });
@@ -30,4 +33,6 @@ t.test('ccbox demo runs the simulated site and stores the events', async (t) => 
   t.equal(total, Number(stored?.[1]), 'every printed event is in the records store');
   t.ok(rows.some((row) => row.name === 'QueuedEvent'), 'queued events stored');
   t.ok(rows.some((row) => row.name === 'EstablishedEvent'), 'established events stored');
+  const steps = db.prepare("SELECT node, outcome FROM ivr_steps WHERE flow = 'demo-hotline' AND node = 'main-menu'").all() as { node: string; outcome: string | null }[];
+  t.ok(steps.some((s) => s.outcome === 'key:1'), 'the IVR steps and their outcomes are in records.sqlite');
 });
