@@ -8,6 +8,7 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { type BoardInfo, lawSchema } from './protocol.js';
+import { parseJsonDocument } from '../json-document.js';
 
 /** firmware-config/cards in the source tree, found relative to this file. */
 export const DEFAULT_BOARD_PROFILE_DIR = fileURLToPath(new URL('../../firmware-config/cards/', import.meta.url));
@@ -98,23 +99,7 @@ export function boardInfoOf(profile: BoardProfile): BoardInfo {
 
 /** Validates a profile given as JSON text or an already parsed value; errors list every wrong field as `path: message`. */
 export function parseBoardProfile(json: unknown, sourceName: string): BoardProfile {
-  let value = json;
-  if (typeof json === 'string') {
-    try {
-      value = JSON.parse(json);
-    } catch (cause) {
-      throw new BoardProfileError('badJson', `${sourceName}: not valid JSON: ${(cause as Error).message}`, sourceName);
-    }
-  }
-  const result = boardProfileSchema.safeParse(value);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => {
-      const path = issue.path.join('.') || '(root)';
-      return issue.code === 'unrecognized_keys' ? `${path}: unknown field(s) ${issue.keys.join(', ')}` : `${path}: ${issue.message}`;
-    });
-    throw new BoardProfileError('invalid', `${sourceName}: ${problems.join('; ')}`, sourceName);
-  }
-  return result.data;
+  return parseJsonDocument(json, boardProfileSchema, sourceName, (code, message) => new BoardProfileError(code, message, sourceName));
 }
 
 /**

@@ -4,26 +4,12 @@
  * (appliance/store/config/schema.ts) takes this section as it is.
  */
 import { z } from 'zod';
-import { TransportError } from '../transport/errors.js';
-import { parseTransportUrl } from '../transport/url.js';
+import { transportUrlSchema } from '../transport/url-schema.js';
 
 export const DEFAULT_CARDS_URL = 'tcp://127.0.0.1:8810';
 export const DEFAULT_BOARD_PROFILE = 'ccbox-sim-4';
 
-const URL_SHAPE = /^(?:tcp:\/\/|serial:)/;
-
-const cardsUrl = z
-  .string()
-  .regex(URL_SHAPE, { error: 'expected tcp://host:port or serial:/dev/…?baud=N', abort: true })
-  .superRefine((url, ctx) => {
-    try {
-      const parsed = parseTransportUrl(url);
-      if (parsed.kind === 'tcp' && parsed.port === 0) ctx.addIssue({ code: 'custom', message: 'expected a TCP port between 1 and 65535' });
-    } catch (error) {
-      if (!(error instanceof TransportError)) throw error;
-      ctx.addIssue({ code: 'custom', message: error.message });
-    }
-  });
+const cardsUrl = transportUrlSchema();
 
 export const cardsConfigSchema = z.strictObject({
   enabled: z.boolean().default(false).describe('drive the voice/fax cards (IVR, fax, recording taps)'),

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { serviceShapes } from './catalogue/services.js';
 import { systemShapes } from './catalogue/session.js';
+import { parseJsonDocument } from '../json-document.js';
 
 /** firmware-config/pbx in the source tree, found relative to this file. */
 export const DEFAULT_PBX_PROFILE_DIR = fileURLToPath(new URL('../../firmware-config/pbx/', import.meta.url));
@@ -74,23 +75,7 @@ export class ProfileError extends Error {
  * errors, which list every wrong field as `path: message`.
  */
 export function parsePbxProfile(json: unknown, sourceName: string): PbxProfile {
-  let value = json;
-  if (typeof json === 'string') {
-    try {
-      value = JSON.parse(json);
-    } catch (cause) {
-      throw new ProfileError('badJson', `${sourceName}: not valid JSON: ${(cause as Error).message}`, sourceName);
-    }
-  }
-  const result = pbxProfileSchema.safeParse(value);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => {
-      const path = issue.path.join('.') || '(root)';
-      return issue.code === 'unrecognized_keys' ? `${path}: unknown field(s) ${issue.keys.join(', ')}` : `${path}: ${issue.message}`;
-    });
-    throw new ProfileError('invalid', `${sourceName}: ${problems.join('; ')}`, sourceName);
-  }
-  return result.data;
+  return parseJsonDocument(json, pbxProfileSchema, sourceName, (code, message) => new ProfileError(code, message, sourceName));
 }
 
 /** Loads `<dir>/<name>.json`; the file's `name` must match its file name. */

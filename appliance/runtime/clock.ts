@@ -40,3 +40,20 @@ export function scaledClock(factor: number, epoch = Date.now(), base: Clock = sy
     clearInterval: (handle) => base.clearInterval(handle),
   };
 }
+
+/** The clock whose timers do not keep the process up: for servers whose listeners do that, so pending call timers cannot hold it open after they close. */
+export function unrefTimers(base: Clock = systemClock): Clock {
+  return {
+    ...base,
+    setTimeout: (fn, ms) => {
+      const handle = base.setTimeout(fn, ms);
+      handle.unref?.();
+      return handle;
+    },
+    setInterval: (fn, ms) => {
+      const handle = base.setInterval(fn, ms);
+      handle.unref?.();
+      return handle;
+    },
+  };
+}

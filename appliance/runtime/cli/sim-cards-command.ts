@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { loadBoardProfile } from '../../cards/board-profile.js';
 import { startCardSimulator } from '../../../simulators/cards/index.js';
-import { type Clock, systemClock } from '../clock.js';
+import { type Clock, unrefTimers } from '../clock.js';
 import { createLogger } from '../logger.js';
 
 export interface SimCardsOptions {
@@ -42,20 +42,7 @@ export function registerSimCardsCommand(sim: Command): void {
     .action((options: SimCardsOptions) => runSimCards(options));
 }
 
-/** Pending operation timers must not keep the process up once the listeners are closed. */
-const unrefClock: Clock = {
-  ...systemClock,
-  setTimeout: (fn, ms) => {
-    const handle = systemClock.setTimeout(fn, ms);
-    handle.unref?.();
-    return handle;
-  },
-  setInterval: (fn, ms) => {
-    const handle = systemClock.setInterval(fn, ms);
-    handle.unref?.();
-    return handle;
-  },
-};
+const unrefClock: Clock = unrefTimers();
 
 export interface SimCardsIo {
   /** Where the human-readable lines go (default stdout). */

@@ -12,7 +12,7 @@ import {
   startSwitchServer,
 } from '../../../simulators/switch/index.js';
 import type { LineServer, ScenarioRun } from '../../../simulators/switch/index.js';
-import { type Clock, systemClock } from '../clock.js';
+import { type Clock, unrefTimers } from '../clock.js';
 import { createLogger } from '../logger.js';
 import { registerSimCardsCommand } from './sim-cards-command.js';
 
@@ -79,20 +79,7 @@ function registerSimSwitchCommand(sim: Command): void {
     .action((options: SimSwitchOptions) => runSimSwitch(options));
 }
 
-/** The listeners keep the process up while it serves; pending call timers (wrap-up, overflow) must not keep it up after. */
-const unrefClock: Clock = {
-  ...systemClock,
-  setTimeout: (fn, ms) => {
-    const handle = systemClock.setTimeout(fn, ms);
-    handle.unref?.();
-    return handle;
-  },
-  setInterval: (fn, ms) => {
-    const handle = systemClock.setInterval(fn, ms);
-    handle.unref?.();
-    return handle;
-  },
-};
+const unrefClock: Clock = unrefTimers();
 
 function fail(message: string): void {
   process.stderr.write(`ccbox sim switch: ${message}\n`);

@@ -6,8 +6,7 @@
 import { z } from 'zod';
 import { cardsConfigSchema } from '../../cards/config.js';
 import { ivrConfigSchema } from '../../ivr/config.js';
-import { TransportError } from '../../transport/errors.js';
-import { parseTransportUrl } from '../../transport/url.js';
+import { transportUrlSchema } from '../../transport/url-schema.js';
 
 /** The version this code writes. Bump it only with a migration in migrations.ts. */
 export const CONFIG_VERSION = 1;
@@ -17,22 +16,7 @@ function section<Shape extends z.ZodRawShape>(shape: Shape) {
   return z.strictObject(shape).prefault({} as z.input<z.ZodObject<Shape, z.core.$strict>>);
 }
 
-/** What the JSON Schema can check of a PBX URL; the transport's own parser decides the rest. */
-const PBX_URL_SHAPE = /^(?:tcp:\/\/|serial:)/;
-const PBX_URL_MESSAGE = 'expected tcp://host:port or serial:/dev/…?baud=N';
-
-const pbxUrl = z
-  .string()
-  .regex(PBX_URL_SHAPE, { error: PBX_URL_MESSAGE, abort: true })
-  .superRefine((url, ctx) => {
-    try {
-      const parsed = parseTransportUrl(url);
-      if (parsed.kind === 'tcp' && parsed.port === 0) ctx.addIssue({ code: 'custom', message: 'expected a TCP port between 1 and 65535' });
-    } catch (error) {
-      if (!(error instanceof TransportError)) throw error;
-      ctx.addIssue({ code: 'custom', message: error.message });
-    }
-  });
+const pbxUrl = transportUrlSchema();
 
 export const configSchema = z.strictObject({
   version: z.literal(CONFIG_VERSION).default(CONFIG_VERSION).describe('format version of this file; ccbox migrates older files'),

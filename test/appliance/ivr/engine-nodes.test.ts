@@ -8,7 +8,7 @@ import { startIvrSite } from '../../helpers/ivr-site.js';
 
 const base = (id: string, start: string, nodes: Record<string, unknown>) => ({ id, start, nodes: { ...nodes, bye: { type: 'hangup', prompt: ['goodbye'] } } });
 const outcomes = (site: Awaited<ReturnType<typeof startIvrSite>>, callId: string) => site.journal.stepsOf(callId).map((s) => `${s.node}=${s.outcome}`);
-const only = (site: Awaited<ReturnType<typeof startIvrSite>>) => {
+const theCall = (site: Awaited<ReturnType<typeof startIvrSite>>) => {
   const [callId] = site.started;
   if (!callId) throw new Error('no IVR call started');
   return callId;
@@ -27,7 +27,7 @@ t.test('menu: timeouts and invalid keys exactly as configured, then onFailure', 
   });
   site.call('13800001111');
   await site.advance(60_000);
-  const first = only(site);
+  const first = theCall(site);
   t.same(outcomes(site, first), ['menu=maxTimeouts', 'fail=end', 'bye=completed']);
   t.same(playedNames(site), ['zh/main-menu', 'zh/no-entry', 'zh/main-menu-short', 'zh/too-many-failures', 'zh/goodbye'], 'two tries, one timeout prompt between them, the short greeting on the repeat');
 
@@ -67,7 +67,7 @@ t.test('collect with confirmation, lookup, sayVariable and condition on a variab
   await site.advance(4000);
   caller.press('1');
   await site.advance(30_000);
-  const id = only(site);
+  const id = theCall(site);
   t.same(outcomes(site, id), ['ask=collected', 'find=found', 'level=when:0', 'balance=spoken', 'due=spoken', 'rich=when:0', 'bye=completed']);
   const played = playedNames(site);
   t.equal(played.filter((p) => p === 'zh/you-entered').length, 2, 'the entry was read back twice (2 = re-enter; the key cut the read-back short)');
@@ -103,7 +103,7 @@ t.test('voicemail: the file is a valid WAV of the expected length; the notificat
   site.runtime.engine.on('voicemail', (info) => notes.push(info));
   site.call('13800001111');
   await site.advance(30_000);
-  const id = only(site);
+  const id = theCall(site);
   const [message] = site.journal.voicemailsIn('sales');
   t.ok(message, 'the voicemail is in the journal');
   t.ok(existsSync(message?.file ?? ''), 'the file exists');
@@ -132,7 +132,7 @@ t.test('fax on demand and receive fax into a mailbox, with page counts', async (
   const inbox = join(docs, 'inbox');
   site.call('13800001111', { faxInbox: inbox, faxToSend: incoming });
   await site.advance(90_000);
-  const id = only(site);
+  const id = theCall(site);
   t.same(outcomes(site, id), ['send=sent:3', 'receive=received:2', 'bye=completed']);
   const [fax] = site.journal.faxesIn('faxes');
   t.equal(fax?.pages, 2);
@@ -156,7 +156,7 @@ t.test('survey stores a 1-5 score; sub-flow returns; bulletin plays only active 
   await site.advance(8000);
   caller.press('4');
   await site.advance(20_000);
-  const id = only(site);
+  const id = theCall(site);
   t.same(outcomes(site, id), ['news=played:1', 'tts=end', 'sub=enter:survey', 'ask=score:4', 'back=return', 'bye=completed']);
   t.match(site.journal.surveyResults(id), [{ question: 'satisfaction', score: 4 }]);
   const played = playedNames(site);
@@ -179,7 +179,7 @@ t.test('queue without an ACD takes noAcd; transfer by hook-flash reaches the ext
   });
   site.call('13800001111');
   await site.advance(15_000);
-  const id = only(site);
+  const id = theCall(site);
   t.same(outcomes(site, id), ['q=noAcd', 'jump=goto', 'xfer=transferred']);
   t.equal(site.ended.get(id)?.outcome, 'transferred');
   t.same(answered, ['201'], 'the caller rings at 201 after the flash transfer');
