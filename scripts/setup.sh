@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DEBIAN_PACKAGES=(socat espeak-ng sox)
+DEBIAN_PACKAGES=(socat espeak-ng sox mosquitto)
 
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do
