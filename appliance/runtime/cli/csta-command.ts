@@ -12,7 +12,7 @@ import { CONFIG_FILE_NAME, ConfigStore } from '../../store/config/index.js';
 import { systemClock } from '../clock.js';
 import { resolveDataDir } from '../data-dir.js';
 import { type Logger, createLogger } from '../logger.js';
-import { ConnectionTracker } from './connection-tracker.js';
+import { ConnectionTracker } from '../../csta/connection-tracker.js';
 import { formatEventJson, formatEventLine } from './csta-format.js';
 import { CSTA_COMMAND_HELP, CommandError, runCstaCommand } from './csta-repl.js';
 

@@ -1,7 +1,7 @@
 /** The commands `ccbox csta` takes on its standard input or from --exec, one per line. */
 import type { PbxLink } from '../../csta/pbx-link.js';
 import type { ConnectionId } from '../../csta/schema.js';
-import type { ConnectionTracker, TrackedState } from './connection-tracker.js';
+import type { ConnectionTracker, TrackedState } from '../../csta/connection-tracker.js';
 
 export const CSTA_COMMAND_HELP = `commands (one per line):
   list                         devices of the switch (GetSwitchingFunctionDevices)

@@ -5,3 +5,4 @@ export type { RecordsMigration } from './migrations.js';
 export type * from './rows.js';
 export { CustomerStore, CsvImportError, normalizePhone, type CsvImportResult } from './customers.js';
 export { SqliteIvrJournal, type IvrStepRow } from './ivr-journal.js';
+export { SqliteAcdJournal, type AcdAgentStateRow, type QueueCallRow, type AcdOfferRow, type CallbackAttemptRow } from './acd-journal.js';

@@ -166,4 +166,61 @@ export const recordsMigrations: readonly RecordsMigration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    description: 'ACD for reports: agent states gain previous state and queue; queue visits, offers, callback attempts',
+    up(db) {
+      db.exec(`
+        ALTER TABLE agent_states ADD COLUMN previous TEXT;
+        ALTER TABLE agent_states ADD COLUMN queue TEXT;
+
+        CREATE TABLE queue_calls (
+          id              INTEGER PRIMARY KEY AUTOINCREMENT,
+          call_id         TEXT NOT NULL,
+          queue           TEXT,
+          kind            TEXT NOT NULL,
+          joined_at       INTEGER NOT NULL,
+          priority        INTEGER NOT NULL DEFAULT 0,
+          offered_count   INTEGER NOT NULL DEFAULT 0,
+          first_offer_at  INTEGER,
+          answered_at     INTEGER,
+          agent_id        TEXT,
+          left_at         INTEGER,
+          outcome         TEXT,
+          wait_ms         INTEGER,
+          talk_ms         INTEGER,
+          ended_at        INTEGER,
+          caller_id       TEXT
+        ) STRICT;
+        CREATE INDEX queue_calls_queue_joined_at ON queue_calls (queue, joined_at);
+        CREATE INDEX queue_calls_call_id ON queue_calls (call_id);
+
+        CREATE TABLE acd_offers (
+          id          INTEGER PRIMARY KEY AUTOINCREMENT,
+          call_id     TEXT NOT NULL,
+          queue       TEXT NOT NULL,
+          agent_id    TEXT NOT NULL,
+          device      TEXT,
+          offered_at  INTEGER NOT NULL,
+          result      TEXT,
+          result_at   INTEGER
+        ) STRICT;
+        CREATE INDEX acd_offers_call_id ON acd_offers (call_id);
+        CREATE INDEX acd_offers_agent_id ON acd_offers (agent_id, offered_at);
+
+        CREATE TABLE callback_attempts (
+          id          INTEGER PRIMARY KEY AUTOINCREMENT,
+          call_id     TEXT NOT NULL,
+          queue       TEXT NOT NULL,
+          agent_id    TEXT NOT NULL,
+          at          INTEGER NOT NULL,
+          attempt     INTEGER NOT NULL,
+          outcome     TEXT NOT NULL,
+          will_retry  INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX callback_attempts_call_id ON callback_attempts (call_id);
+        CREATE INDEX callback_attempts_at ON callback_attempts (at);
+      `);
+    },
+  },
 ];

@@ -1,6 +1,6 @@
-/** What `ccbox csta` knows of each device's connections, from the events it printed, so people can say `answer 201`. */
-import type { ConnectionId } from '../../csta/schema.js';
-import type { CstaMessage } from '../../csta/messages.js';
+/** Each device's connections and their states, from the monitor events seen: for `ccbox csta` ("answer 201") and the ACD's agent phones. */
+import type { ConnectionId } from './schema.js';
+import type { CstaMessage } from './messages.js';
 
 export type TrackedState = 'initiated' | 'alerting' | 'connected' | 'hold' | 'queued';
 

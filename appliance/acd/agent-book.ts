@@ -1,0 +1,160 @@
+/**
+ * Agents and their states: login (hot desking), ready, not-ready with a reason, wrap-up, and the
+ * state an agent asked for while on a call. Every change is one `agentState` event.
+ */
+import type { EventEmitter } from 'node:events';
+import type { Clock } from '../runtime/clock.js';
+import type { AcdConfig, AgentConfig } from './config.js';
+import type { AcdEngineEvents } from './events.js';
+import { AcdError, type Agent, type AgentStateName, type RequestedState } from './model.js';
+
+export interface AgentBookHooks {
+  clock: Clock;
+  events: EventEmitter<AcdEngineEvents>;
+  /** The agent may now take calls, or stopped being able to: its queues need a look. */
+  changed(agent: Agent): void;
+  /** Wrap-up time after a call in `queue`. */
+  wrapUpMs(agent: Agent, queue: string | undefined): number;
+}
+
+const ON_CALL: ReadonlySet<AgentStateName> = new Set(['offered', 'talking', 'held']);
+
+export class AgentBook {
+  readonly #agents = new Map<string, Agent>();
+  readonly #byDevice = new Map<string, Agent>();
+  #reasons: ReadonlySet<string> = new Set();
+
+  constructor(readonly hooks: AgentBookHooks) {}
+
+  configure(config: AcdConfig): void {
+    this.#reasons = new Set([...config.notReadyReasons, 'missed', 'login', 'supervisor']);
+    const now = this.hooks.clock.now();
+    config.agents.forEach((agentConfig: AgentConfig, order) => {
+      const known = this.#agents.get(agentConfig.id);
+      if (known) {
+        known.config = agentConfig;
+        known.order = order;
+        return;
+      }
+      this.#agents.set(agentConfig.id, {
+        id: agentConfig.id, config: agentConfig, order, state: 'loggedOut', reason: undefined, device: undefined, since: now, idleSince: now,
+        callsAnswered: 0, talkMs: 0, missedInRow: 0, queues: new Set(), offer: undefined, call: undefined, pending: undefined, wrapUpTimer: undefined, phoneBusy: false,
+      });
+    });
+  }
+
+  all(): IterableIterator<Agent> {
+    return this.#agents.values();
+  }
+
+  get(id: string): Agent | undefined {
+    return this.#agents.get(id);
+  }
+
+  require(id: string): Agent {
+    const agent = this.#agents.get(id);
+    if (!agent) throw new AcdError('unknownAgent', `no agent ${id}`);
+    return agent;
+  }
+
+  atDevice(device: string): Agent | undefined {
+    return this.#byDevice.get(device);
+  }
+
+  login(id: string, device: string, options: { pin?: string | undefined; ready?: boolean | undefined }): Agent {
+    const agent = this.require(id);
+    if (options.pin !== undefined && agent.config.pin !== undefined && options.pin !== agent.config.pin) throw new AcdError('badPin', `wrong PIN for agent ${id}`);
+    const holder = this.#byDevice.get(device);
+    if (holder && holder !== agent) throw new AcdError('deviceInUse', `agent ${holder.id} is logged in at ${device}`);
+    if (agent.state !== 'loggedOut' && agent.device !== device) {
+      if (agent.call || agent.offer) throw new AcdError('onCall', `agent ${id} is on a call at ${agent.device}`);
+      this.#byDevice.delete(agent.device as string);
+    }
+    agent.device = device;
+    this.#byDevice.set(device, agent);
+    if (agent.state === 'loggedOut') {
+      agent.callsAnswered = 0;
+      agent.talkMs = 0;
+      agent.missedInRow = 0;
+      agent.idleSince = this.hooks.clock.now();
+      if (options.ready) this.set(agent, 'ready');
+      else this.set(agent, 'notReady', 'login');
+    }
+    return agent;
+  }
+
+  /** ready / notReady / loggedOut as the agent (or a supervisor) asks. On a call it waits for the call to end. */
+  request(agent: Agent, want: RequestedState): void {
+    if (!this.validate(agent, want)) return;
+    if (ON_CALL.has(agent.state) && agent.state !== 'offered') {
+      agent.pending = want;
+      return;
+    }
+    this.take(agent, want);
+  }
+
+  /** Throws when the request cannot be taken; false when there is nothing to do (logging out twice). */
+  validate(agent: Agent, want: RequestedState): boolean {
+    if (want.state === 'notReady' && !this.#reasons.has(want.reason)) {
+      throw new AcdError('unknownReason', `unknown not-ready reason ${want.reason} (known: ${[...this.#reasons].join(', ')})`);
+    }
+    if (agent.state !== 'loggedOut') return true;
+    if (want.state === 'loggedOut') return false;
+    throw new AcdError('badState', `agent ${agent.id} is not logged in`);
+  }
+
+  /** Takes a requested state now (the offer, if any, has been retracted by the caller). */
+  take(agent: Agent, want: RequestedState): void {
+    this.hooks.clock.clearTimeout(agent.wrapUpTimer);
+    agent.wrapUpTimer = undefined;
+    agent.pending = undefined;
+    if (want.state === 'loggedOut') {
+      if (agent.device !== undefined) this.#byDevice.delete(agent.device);
+      this.set(agent, 'loggedOut');
+      agent.device = undefined;
+      agent.phoneBusy = false;
+      return;
+    }
+    if (want.state === 'ready') {
+      agent.missedInRow = 0;
+      if (agent.state !== 'ready') agent.idleSince = this.hooks.clock.now();
+    }
+    this.set(agent, want.state, want.state === 'notReady' ? want.reason : undefined);
+  }
+
+  /** The agent's call is over: wrap-up, then the pending state or ready. */
+  afterCall(agent: Agent, queue: string | undefined): void {
+    const wrapMs = this.hooks.wrapUpMs(agent, queue);
+    if (wrapMs <= 0) return this.#wrapUpOver(agent);
+    this.set(agent, 'wrapUp');
+    agent.wrapUpTimer = this.hooks.clock.setTimeout(() => {
+      agent.wrapUpTimer = undefined;
+      if (agent.state === 'wrapUp') this.#wrapUpOver(agent);
+    }, wrapMs);
+  }
+
+  wrapUpDone(agent: Agent): void {
+    if (agent.state !== 'wrapUp') throw new AcdError('badState', `agent ${agent.id} is ${agent.state}, not in wrap-up`);
+    this.hooks.clock.clearTimeout(agent.wrapUpTimer);
+    agent.wrapUpTimer = undefined;
+    this.#wrapUpOver(agent);
+  }
+
+  #wrapUpOver(agent: Agent): void {
+    const pending = agent.pending ?? { state: 'ready' };
+    agent.idleSince = this.hooks.clock.now();
+    this.take(agent, pending);
+    if (agent.state === 'ready') agent.idleSince = this.hooks.clock.now();
+  }
+
+  set(agent: Agent, state: AgentStateName, reason?: string): void {
+    const previous = agent.state;
+    if (previous === state && agent.reason === reason) return;
+    const at = this.hooks.clock.now();
+    agent.state = state;
+    agent.reason = reason;
+    agent.since = at;
+    this.hooks.events.emit('agentState', { agentId: agent.id, device: agent.device, state, previous, ...(reason !== undefined ? { reason } : {}), at });
+    this.hooks.changed(agent);
+  }
+}
