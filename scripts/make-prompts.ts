@@ -42,5 +42,13 @@ for (const [language, voice] of Object.entries(manifest.voices)) {
     count++;
   }
 }
+/** Music on hold: a short melody synthesized by sox, the same in every language. */
+const MELODY: [number, number][] = [[523.25, 0.35], [659.25, 0.35], [783.99, 0.35], [659.25, 0.35], [523.25, 0.7], [587.33, 0.35], [698.46, 0.35], [783.99, 0.7]];
+for (const language of Object.keys(manifest.voices)) {
+  if (only && only !== 'music-on-hold') continue;
+  const notes = MELODY.flatMap(([hz, seconds], i) => [...(i > 0 ? [':'] : []), 'synth', String(seconds), 'sine', String(hz)]);
+  execFileSync('sox', ['-n', '-r', '8000', '-c', '1', '-e', 'a-law', join(root, language, 'music-on-hold.wav'), ...notes, 'gain', '-12']);
+  count++;
+}
 rmSync(temp, { force: true });
 console.log(`rendered ${count} prompts into ${root}`);

@@ -70,8 +70,10 @@ export class AgentBook {
       if (agent.call || agent.offer) throw new AcdError('onCall', `agent ${id} is on a call at ${agent.device}`);
       this.#byDevice.delete(agent.device as string);
     }
+    const moved = agent.state !== 'loggedOut' && agent.device !== device;
     agent.device = device;
     this.#byDevice.set(device, agent);
+    if (moved) this.#announce(agent, agent.state, device);
     if (agent.state === 'loggedOut') {
       agent.callsAnswered = 0;
       agent.talkMs = 0;
@@ -109,10 +111,11 @@ export class AgentBook {
     agent.wrapUpTimer = undefined;
     agent.pending = undefined;
     if (want.state === 'loggedOut') {
-      if (agent.device !== undefined) this.#byDevice.delete(agent.device);
-      this.set(agent, 'loggedOut');
+      const device = agent.device;
+      if (device !== undefined) this.#byDevice.delete(device);
       agent.device = undefined;
       agent.phoneBusy = false;
+      this.set(agent, 'loggedOut', undefined, device);
       return;
     }
     if (want.state === 'ready') {
@@ -147,14 +150,20 @@ export class AgentBook {
     if (agent.state === 'ready') agent.idleSince = this.hooks.clock.now();
   }
 
-  set(agent: Agent, state: AgentStateName, reason?: string): void {
+  /** `device` in the event: where the agent was, for a logout (the agent has none any more). */
+  set(agent: Agent, state: AgentStateName, reason?: string, device = agent.device): void {
     const previous = agent.state;
     if (previous === state && agent.reason === reason) return;
     const at = this.hooks.clock.now();
     agent.state = state;
     agent.reason = reason;
     agent.since = at;
-    this.hooks.events.emit('agentState', { agentId: agent.id, device: agent.device, state, previous, ...(reason !== undefined ? { reason } : {}), at });
+    this.#announce(agent, previous, device);
+  }
+
+  #announce(agent: Agent, previous: AgentStateName, device: string | undefined): void {
+    const { state, reason, since: at } = agent;
+    this.hooks.events.emit('agentState', { agentId: agent.id, device, state, previous, ...(reason !== undefined ? { reason } : {}), at });
     this.hooks.changed(agent);
   }
 }

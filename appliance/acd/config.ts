@@ -35,6 +35,7 @@ export const queueConfigSchema = z.strictObject({
   maxLength: z.number().int().min(1).optional().describe('calls waiting at most; more are refused with the overflow action'),
   joinWhen: presence.default('loggedIn').describe('a call may join only when this holds; otherwise the overflow action'),
   leaveWhen: z.enum(['never', 'noneLoggedIn', 'noneStaffed']).default('never').describe('waiting calls leave (overflow action) when this happens'),
+  callbackKey: z.string().regex(/^[0-9*#]$/, { error: 'expected one DTMF key' }).optional().describe('a key the waiting caller presses to be called back instead, keeping their place'),
   exitKey: z.string().regex(/^[0-9*#]$/, { error: 'expected one DTMF key' }).optional().describe('a key the waiting caller presses to leave the queue (overflow action)'),
   announce: z
     .strictObject({
@@ -45,6 +46,13 @@ export const queueConfigSchema = z.strictObject({
     })
     .prefault({}),
   wrapUpSeconds: seconds.default(0).describe('after-call work time, unless the agent has their own'),
+  afterCallSurvey: z
+    .strictObject({
+      number: z.string().regex(/^[0-9*#]{1,32}$/, { error: 'expected the number that reaches the IVR ports' }),
+      flow: name.describe('the survey flow the caller gets there'),
+    })
+    .optional()
+    .describe('when the agent ends a call from the desktop, the caller is transferred to the IVR for this survey instead of cleared'),
   callback: z
     .strictObject({
       maxAttempts: z.number().int().min(1).max(20).default(3).describe('calls to the customer before the callback is given up'),
@@ -82,6 +90,12 @@ export const acdConfigSchema = z
     agents: z.array(agentConfigSchema).default([]).superRefine((as, ctx) => unique(as, (a) => a.id, 'agent', ctx)),
     notReadyReasons: z.array(name).default(['break', 'lunch', 'training', 'away']).describe('reason codes an agent may give for not-ready'),
     autoNotReadyAfterMissed: z.number().int().min(0).default(2).describe('unanswered offers in a row that put an agent not-ready (0: never)'),
+    dialing: z
+      .strictObject({
+        outsidePrefix: z.string().regex(/^[0-9]{0,4}$/, { error: 'expected up to 4 digits' }).default('').describe('digits dialled before an outside number ccbox calls (callbacks, revisits), e.g. "0" or "9"'),
+        internalMaxLength: z.number().int().min(1).max(12).default(5).describe('numbers this long or shorter are extensions and get no prefix'),
+      })
+      .prefault({}),
     expectedWaitSamples: z.number().int().min(1).max(1000).default(20).describe('answered calls the rolling average wait is taken over'),
   })
   .superRefine((acd, ctx) => {

@@ -197,6 +197,7 @@ export class AcdEngine extends EventEmitter<AcdEngineEvents> {
       queue.counters.answered++;
       const waitedMs = now - call.joinedAt;
       if (call.kind === 'inbound') {
+        queue.counters.answeredInbound++;
         queue.recordWait(waitedMs);
         if (waitedMs <= SERVICE_LEVEL_SECONDS * 1000) queue.counters.answeredInServiceLevel++;
       }
@@ -243,6 +244,7 @@ export class AcdEngine extends EventEmitter<AcdEngineEvents> {
       call.callbackNumber = number;
       const queue = this.#queues.get(call.queue) as AcdQueue;
       queue.counters.callbacks++;
+      this.emit('queueChanged', queue.name);
       this.emit('left', { callId, queue: call.queue, reason: 'callback', waitedMs: this.#clock.now() - call.joinedAt, at: this.#clock.now() });
       this.#dirty.add(queue);
     });
@@ -414,8 +416,14 @@ export class AcdEngine extends EventEmitter<AcdEngineEvents> {
     call.timers = [];
   }
 
-  /** The call leaves its queue without an agent: to the overflow queue, or out with an action. */
+  /** The call leaves its queue without an agent: to the overflow queue, a callback in its place, or out with an action. */
   #leave(call: AcdCall, reason: LeaveReason, action: OverflowAction | undefined): void {
+    if (action?.kind === 'callback' && call.kind === 'inbound' && call.data.callerId !== undefined) {
+      const queue = this.#queues.get(call.queue);
+      if (queue && !queue.calls.includes(call)) queue.insert(call);
+      this.#calls.set(call.id, call);
+      return this.toCallback(call.id, call.data.callerId);
+    }
     const retract: RetractReason = reason === 'abandoned' ? 'abandoned' : reason === 'exitKey' ? 'exitKey' : 'overflow';
     for (const offer of [...call.offers.values()]) this.#withdraw(offer, retract);
     this.#clearTimers(call);

@@ -6,6 +6,8 @@ import type { PickContext } from './strategies.js';
 export interface QueueCounters {
   joined: number;
   answered: number;
+  /** Answered calls that waited on the line (callbacks are not): the service level's base. */
+  answeredInbound: number;
   abandoned: number;
   overflowed: number;
   callbacks: number;
@@ -20,7 +22,7 @@ export class AcdQueue {
   readonly calls: AcdCall[] = [];
   readonly members = new Set<Agent>();
   readonly pick: PickContext;
-  readonly counters: QueueCounters = { joined: 0, answered: 0, abandoned: 0, overflowed: 0, callbacks: 0, answeredInServiceLevel: 0 };
+  readonly counters: QueueCounters = { joined: 0, answered: 0, answeredInbound: 0, abandoned: 0, overflowed: 0, callbacks: 0, answeredInServiceLevel: 0 };
   readonly #waitSamples: number[] = [];
   #waitSum = 0;
 

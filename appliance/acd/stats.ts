@@ -12,7 +12,7 @@ export interface QueueStats extends QueueCounters {
   averageWaitMs: number | null;
   /** What a caller joining now may expect, in whole minutes (as seconds). */
   expectedWaitSeconds: number;
-  /** Share of answered calls answered within the threshold, in percent (null before the first). */
+  /** Share of calls answered within the threshold among those answered while waiting on the line, in percent (null before the first). */
   serviceLevel: number | null;
   serviceLevelSeconds: number;
   at: number;
@@ -43,7 +43,7 @@ export function queueStats(queue: AcdQueue, now: number): QueueStats {
     ...counters,
     averageWaitMs: queue.averageWaitMs() ?? null,
     expectedWaitSeconds: queue.expectedWaitSeconds(0),
-    serviceLevel: counters.answered === 0 ? null : Math.round((1000 * counters.answeredInServiceLevel) / counters.answered) / 10,
+    serviceLevel: counters.answeredInbound === 0 ? null : Math.round((1000 * counters.answeredInServiceLevel) / counters.answeredInbound) / 10,
     serviceLevelSeconds: SERVICE_LEVEL_SECONDS,
     at: now,
   };

@@ -49,8 +49,8 @@ function grantsOf(site: string, principal: Principal, access: AccessContext): Gr
       };
     }
     case 'supervisor':
-      // Installer conversations carry configuration (user lists, password hashes): not for supervisors.
-      return { publish: [topics.supervisorCmd(principal.username)], read: [`${root}/#`], readExcept: [`${root}/installer/#`] };
+      // Installer conversations and the configuration carry user lists and password hashes: not for supervisors.
+      return { publish: [topics.supervisorCmd(principal.username)], read: [`${root}/#`], readExcept: [`${root}/installer/#`, topics.config()] };
     case 'installer':
       return {
         publish: [topics.installerCmd(principal.username)],

@@ -3,6 +3,7 @@ import type { ConnectionId } from './schema.js';
 import type { CstaMessage } from './messages.js';
 
 export type TrackedState = 'initiated' | 'alerting' | 'connected' | 'hold' | 'queued';
+const TRACKED: ReadonlySet<string> = new Set<TrackedState>(['initiated', 'alerting', 'connected', 'hold', 'queued']);
 
 export class ConnectionTracker {
   readonly #byDevice = new Map<string, Map<string, TrackedState>>();
@@ -19,6 +20,11 @@ export class ConnectionTracker {
   /** Forgets everything: after a reconnect the snapshot tells the truth again. */
   clear(): void {
     this.#byDevice.clear();
+  }
+
+  /** The calls SnapshotDevice reported at a device after a (re)connect. */
+  applySnapshot(calls: readonly { connection: ConnectionId; state: string }[]): void {
+    for (const call of calls) this.set(call.connection, TRACKED.has(call.state) ? (call.state as TrackedState) : undefined);
   }
 
   set(connection: ConnectionId | undefined, state: TrackedState | undefined): void {
@@ -47,6 +53,9 @@ export class ConnectionTracker {
         return this.set(message.retrievedConnection, 'connected');
       case 'ConnectionClearedEvent':
         return this.set(message.droppedConnection, undefined);
+      case 'CallClearedEvent':
+        for (const calls of this.#byDevice.values()) calls.delete(message.clearedCall.callID);
+        return;
       case 'DivertedEvent':
         return this.set(message.connection, undefined);
       case 'TransferredEvent':

@@ -82,9 +82,32 @@ export interface QueueHandoff {
   variables: Record<string, string>;
 }
 
+/** A prompt by name, or a value spoken in fragments (numbers, amounts, dates). */
+export type WaitingPrompt = string | { say: SayKind; value: string | number };
+
+/** The caller on the IVR port while they wait in a queue: what the ACD may play to them. */
+export interface WaitingCaller {
+  readonly callId: string;
+  readonly channel: number;
+  readonly hungUp: boolean;
+  /** Plays prompts in the call's language; a key ends the play and is returned. `played` is false when none of the prompts exists. */
+  play(items: readonly WaitingPrompt[]): Promise<{ key?: string; hungUp: boolean; played: boolean }>;
+  /** Ends the current play at once (it resolves). */
+  interrupt(): Promise<void>;
+}
+
+export interface ReturningCall {
+  flow: string;
+  variables: Record<string, string>;
+}
+
+export type QueueOutcome = { outcome: 'transferred' | 'overflow' | 'abandoned' | 'failed' | 'callback'; detail?: string };
+
 export interface AcdPort {
-  /** Resolves when the call has left the IVR port (transferred to an agent or overflowed). */
-  enqueue(call: { callId: string; channel: number }, handoff: QueueHandoff): Promise<{ outcome: 'transferred' | 'overflow' | 'abandoned' | 'failed'; detail?: string }>;
+  /** Resolves when the call has left the IVR port: transferred to an agent, overflowed, became a callback, or hung up. */
+  enqueue(caller: WaitingCaller, handoff: QueueHandoff): Promise<QueueOutcome>;
+  /** A call the ACD sent back to the IVR (the after-call survey): the flow to run and its variables (e.g. `agent`). */
+  returningCall?(ring: { callerId?: string | undefined; dnis?: string | undefined }): ReturningCall | undefined;
 }
 
 /** Moves the caller on a channel to another number (SingleStepTransfer over CSTA, or hook-flash). */

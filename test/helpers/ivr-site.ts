@@ -12,6 +12,9 @@ import { cardsConfigSchema, loadBoardProfile } from '../../appliance/cards/index
 import { ivrConfigSchema, type AcdPort, type IvrConfig } from '../../appliance/ivr/index.js';
 import { systemClock } from '../../appliance/runtime/clock.js';
 import { createIvrRuntime, type IvrRuntime } from '../../appliance/runtime/ivr-runtime.js';
+import { createAcdRuntime, type AcdRuntime } from '../../appliance/runtime/acd-runtime.js';
+import { acdConfigSchema, type AcdConfigInput } from '../../appliance/acd/index.js';
+import { apiConfigSchema, type ApiConfigInput } from '../../appliance/api/index.js';
 import { createLogger, silentLogger } from '../../appliance/runtime/logger.js';
 import { RecordsStore } from '../../appliance/store/records/index.js';
 import { startCardSimulator, type CardSimulator } from '../../simulators/cards/index.js';
@@ -23,14 +26,17 @@ import { realDelay } from './real-time.js';
 /** Wednesday 2026-11-25 10:00 in Shanghai: the office calendar is open. */
 export const OFFICE_HOURS = Date.parse('2026-11-25T10:00:00+08:00');
 export const IVR_DID = '0301234502';
+const CARD_PORTS = ['301', '302', '303', '304'];
 
 export interface IvrSiteOptions {
   flows: Record<string, unknown>[];
   ivr?: Partial<Record<keyof IvrConfig, unknown>>;
   now?: number;
   customersCsv?: string;
-  /** What the ACD would be (the ACD issue builds the real one). */
+  /** An ACD port of the test's own (the real ACD: `acdConfig`). */
   acd?: AcdPort;
+  /** The real ACD with its MQTT API on an embedded broker (needs csta). */
+  acdConfig?: { acd: AcdConfigInput; api?: ApiConfigInput };
   /** Also serve CSTA from the switch and give the IVR a CstaLink (transfers by SingleStepTransfer). */
   csta?: boolean;
 }
@@ -64,13 +70,29 @@ export async function startIvrSite(t: Test, options: IvrSiteOptions) {
   }
   const records = new RecordsStore({ dir: dataDir, logger });
   records.open();
+  let acdRuntime: AcdRuntime | undefined;
+  if (options.acdConfig) {
+    if (!link) throw new Error('the ACD in the IVR site needs csta: true');
+    acdRuntime = createAcdRuntime({
+      site: 'test',
+      acd: acdConfigSchema.parse({ enabled: true, ...options.acdConfig.acd }),
+      api: apiConfigSchema.parse(options.acdConfig.api ?? {}),
+      link,
+      cardPorts: CARD_PORTS,
+      records,
+      clock: systemClock,
+      logger,
+      brokerListen: 'tcp://127.0.0.1:0',
+    });
+    await acdRuntime.start();
+  }
   const ivr = ivrConfigSchema.parse({ enabled: true, bindings: [{ did: IVR_DID, flow: (options.flows[0] as { id: string }).id }], ...options.ivr });
   const runtime: IvrRuntime = createIvrRuntime({
     dataDir,
-    cards: cardsConfigSchema.parse({ enabled: true, url: sim.addresses[0], ports: ['301', '302', '303', '304'] }),
+    cards: cardsConfigSchema.parse({ enabled: true, url: sim.addresses[0], ports: CARD_PORTS }),
     ivr,
     records,
-    acd: options.acd,
+    acd: options.acd ?? acdRuntime?.port,
     link,
     clock: systemClock,
     logger,
@@ -82,6 +104,7 @@ export async function startIvrSite(t: Test, options: IvrSiteOptions) {
   t.teardown(async () => {
     clock.restore();
     await runtime.stop();
+    await acdRuntime?.stop();
     await link?.stop();
     await cstaServer?.close();
     await sim.close();
@@ -116,5 +139,5 @@ export async function startIvrSite(t: Test, options: IvrSiteOptions) {
   runtime.engine.on('callStarted', (info) => started.push(info.callId));
   runtime.engine.on('callEnded', (info) => ended.set(info.callId, info));
 
-  return { clock, advance, call, sw, sim, lines, runtime, records, dataDir, ended, started, journal: runtime.journal, link };
+  return { clock, advance, call, sw, sim, lines, runtime, records, dataDir, ended, started, journal: runtime.journal, link, acd: acdRuntime };
 }

@@ -127,7 +127,11 @@ export class IvrEngine extends EventEmitter<IvrEngineEvents> {
       return;
     }
     const vip = lists.isVip(info.callerId);
-    const flow = (vip && settings.vip.flow ? this.#options.flows.get(settings.vip.flow) : undefined) ?? this.#flowFor(info);
+    const returning = this.#options.acd?.returningCall?.(info);
+    const flow =
+      (returning ? this.#options.flows.get(returning.flow) : undefined) ??
+      (vip && settings.vip.flow ? this.#options.flows.get(settings.vip.flow) : undefined) ??
+      this.#flowFor(info);
     if (!flow) {
       const message = `no flow for the number ${info.dnis ?? '(unknown)'} and no default flow`;
       log.warn(message);
@@ -141,6 +145,7 @@ export class IvrEngine extends EventEmitter<IvrEngineEvents> {
       this.#ctx,
     );
     entry.call = call;
+    Object.assign(call.variables, returning?.variables);
     const onHangup = () => call.markHungUp();
     channel.on('hangup', onHangup);
     journal.callStarted({ callId, at: clock.now(), channel: channel.index, ...(info.callerId ? { callerId: info.callerId } : {}), ...(info.dnis ? { dnis: info.dnis } : {}), flow: flow.id, flowVersion: flow.version });

@@ -93,7 +93,7 @@ async function runCsta(options: CstaOptions): Promise<void> {
     status(`link down (${info.reason}): ${info.detail}; reconnecting`, { state: 'down', ...info });
   });
   link.on('snapshot', ({ device, calls }) => {
-    for (const call of calls) tracker.set(call.connection, call.state === 'connected' || call.state === 'alerting' || call.state === 'hold' || call.state === 'queued' || call.state === 'initiated' ? call.state : undefined);
+    tracker.applySnapshot(calls);
     status(`snapshot ${device}: ${calls.map((c) => `${c.connection.callID}(${c.state})`).join(' ') || 'no calls'}`, { state: 'snapshot', device, calls });
   });
 

@@ -4,6 +4,8 @@
  * description; to add a section, add a `section({...})` entry to `configSchema`.
  */
 import { z } from 'zod';
+import { acdConfigSchema } from '../../acd/config.js';
+import { apiConfigSchema } from '../../api/config.js';
 import { cardsConfigSchema } from '../../cards/config.js';
 import { ivrConfigSchema } from '../../ivr/config.js';
 import { transportUrlSchema } from '../../transport/url-schema.js';
@@ -33,6 +35,8 @@ export const configSchema = z.strictObject({
   }),
   cards: cardsConfigSchema.prefault({}).describe('the voice/fax card link: driver host URL, board profile, PBX analog port of each channel'),
   ivr: ivrConfigSchema.prefault({}).describe('the IVR: flows, DID bindings, blacklist and VIP list, business-hours calendars'),
+  acd: acdConfigSchema.prefault({}).describe('the ACD: queues (strategy, skills, penalties, overflow, announcements), agents, not-ready reasons'),
+  api: apiConfigSchema.prefault({}).describe('the MQTT API for agent desktops, supervisors, wallboards and the TUI: broker and users'),
   log: section({
     level: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info').describe('lowest log level written'),
   }),
@@ -57,4 +61,4 @@ export function configJsonSchema(): Record<string, unknown> {
 }
 
 /** Settings whose value is never printed by `show`. */
-export const SECRET_PATHS: readonly string[] = ['pbx.password'];
+export const SECRET_PATHS: readonly string[] = ['pbx.password', 'api.broker.password'];

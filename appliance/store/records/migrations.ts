@@ -223,4 +223,49 @@ export const recordsMigrations: readonly RecordsMigration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    description: 'revisit list: outbound follow-up tasks and their attempts',
+    up(db) {
+      db.exec(`
+        CREATE TABLE revisit_tasks (
+          id              INTEGER PRIMARY KEY AUTOINCREMENT,
+          list            TEXT NOT NULL,
+          customer_id     TEXT,
+          name            TEXT NOT NULL,
+          number          TEXT NOT NULL,
+          note            TEXT NOT NULL DEFAULT '',
+          priority        INTEGER NOT NULL DEFAULT 0,
+          due_at          INTEGER NOT NULL,
+          attempts        INTEGER NOT NULL DEFAULT 0,
+          max_attempts    INTEGER NOT NULL CHECK (max_attempts >= 1),
+          state           TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'assigned', 'done', 'failed', 'cancelled')),
+          assigned_agent  TEXT,
+          assigned_at     INTEGER,
+          last_outcome    TEXT,
+          flagged         INTEGER NOT NULL DEFAULT 0,
+          next_try_at     INTEGER NOT NULL,
+          created_at      INTEGER NOT NULL,
+          updated_at      INTEGER NOT NULL,
+          CHECK ((state = 'assigned') = (assigned_agent IS NOT NULL))
+        ) STRICT;
+        CREATE INDEX revisit_tasks_pick_list ON revisit_tasks (state, list, priority DESC, due_at, id);
+        CREATE INDEX revisit_tasks_pick_any ON revisit_tasks (state, priority DESC, due_at, id);
+        CREATE INDEX revisit_tasks_agent ON revisit_tasks (assigned_agent) WHERE assigned_agent IS NOT NULL;
+
+        CREATE TABLE revisit_attempts (
+          id           INTEGER PRIMARY KEY AUTOINCREMENT,
+          task_id      INTEGER NOT NULL REFERENCES revisit_tasks (id) ON DELETE CASCADE,
+          agent_id     TEXT NOT NULL,
+          call_id      TEXT,
+          at           INTEGER NOT NULL,
+          outcome      TEXT NOT NULL,
+          note         TEXT,
+          duration_ms  INTEGER
+        ) STRICT;
+        CREATE INDEX revisit_attempts_task_id ON revisit_attempts (task_id, at);
+        CREATE INDEX revisit_attempts_at ON revisit_attempts (at);
+      `);
+    },
+  },
 ];

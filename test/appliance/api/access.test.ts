@@ -68,14 +68,14 @@ t.test('queue membership is read at each check, so it can change at runtime', as
   t.notOk(canSubscribe(SITE, agent, 'ccbox/s/queue/#', live), 'a queue name that is not a topic level grants nothing');
 });
 
-t.test('a supervisor reads the whole site except installer conversations', async (t) => {
+t.test('a supervisor reads the whole site except installer conversations and the configuration', async (t) => {
   for (const topic of everyTopic) {
-    const installerTopic = topic.startsWith('ccbox/s/installer/');
+    const installerTopic = topic.startsWith('ccbox/s/installer/') || topic === 'ccbox/s/config';
     t.equal(mayRead(supervisor, topic), !installerTopic, `read ${topic}`);
     t.equal(maySubscribe(supervisor, topic), !installerTopic, `subscribe ${topic}`);
   }
   for (const filter of ['ccbox/s/#', 'ccbox/s/agent/+/event', 'ccbox/s/queue/+/stats', 'ccbox/s/+/+/reply', 'ccbox/s']) t.ok(maySubscribe(supervisor, filter), `allowed: ${filter}`);
-  for (const filter of ['#', 'ccbox/#', 'ccbox/+/agents', 'ccbox/other/#', 'ccbox/s/installer/#', 'ccbox/s/installer/+/reply', '$SYS/#', 'ccbox/s/a#', 'ccbox/s/#/x', 'ccbox/s/a+']) {
+  for (const filter of ['#', 'ccbox/#', 'ccbox/+/agents', 'ccbox/other/#', 'ccbox/s/installer/#', 'ccbox/s/installer/+/reply', 'ccbox/s/config', '$SYS/#', 'ccbox/s/a#', 'ccbox/s/#/x', 'ccbox/s/a+']) {
     t.notOk(maySubscribe(supervisor, filter), `denied: ${filter}`);
   }
   t.notOk(mayRead(supervisor, 'ccbox/s/unknown'), 'a name that is no API topic');

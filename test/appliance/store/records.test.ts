@@ -29,7 +29,7 @@ t.test('schema, WAL and migrations that are idempotent on reopen', async (t) => 
   const raw = new Database(`${dir}/records.sqlite`);
   t.equal(raw.pragma('journal_mode', { simple: true }), 'wal');
   const tables = raw.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all();
-  t.same(tables, ['acd_offers', 'agent_states', 'call_events', 'call_records', 'callback_attempts', 'customer_phones', 'customers', 'faxes', 'ivr_calls', 'ivr_steps', 'key_presses', 'queue_calls', 'recordings', 'survey_results', 'voicemails']);
+  t.same(tables, ['acd_offers', 'agent_states', 'call_events', 'call_records', 'callback_attempts', 'customer_phones', 'customers', 'faxes', 'ivr_calls', 'ivr_steps', 'key_presses', 'queue_calls', 'recordings', 'revisit_attempts', 'revisit_tasks', 'survey_results', 'voicemails']);
   const indices = raw.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%'").pluck().all();
   t.ok(indices.includes('call_events_call_id') && indices.includes('call_events_at'));
   raw.close();

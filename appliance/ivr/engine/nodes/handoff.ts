@@ -2,6 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { IvrCall } from '../call.js';
+import { waitingCallerOf } from '../waiting-caller.js';
 import { type NodeHandler, go } from './step.js';
 
 const stamp = (at: number) => new Date(at).toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
@@ -14,7 +15,7 @@ export const queue: NodeHandler<'queue'> = async (call, node) => {
   }
   if (node.prompt) await call.play(node.prompt);
   const result = await acd.enqueue(
-    { callId: call.callId, channel: call.channel.index },
+    waitingCallerOf(call),
     {
       queue: node.queue,
       ...(call.callerId ? { callerId: call.callerId } : {}),
@@ -29,7 +30,7 @@ export const queue: NodeHandler<'queue'> = async (call, node) => {
     },
   );
   if (result.outcome === 'transferred') return { end: 'queued' };
-  if (result.outcome === 'abandoned') return { end: 'hangup' };
+  if (result.outcome === 'abandoned' || call.hungUp) return { end: 'hangup' };
   return go(node.next, result.outcome);
 };
 

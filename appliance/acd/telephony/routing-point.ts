@@ -1,0 +1,361 @@
+/**
+ * Calls that wait at a CSTA routing point (queue waitAt "routingPoint", pbxDevice = its number): the
+ * PBX holds the caller and plays its own announcements, ccbox is the registered router. A
+ * RouteRequest puts the call in the queue; the ACD's offer becomes a RouteSelect to the agent's
+ * phone. An offer nobody answers is deflected back to the routing point, whose new RouteRequest
+ * (same CSTA call) finds the same ACD call, which keeps its place. A RouteEnd from the switch for a
+ * waiting call (the caller hung up, or the switch's timeout took its default route) abandons it.
+ */
+import type { ConnectionTracker } from '../../csta/connection-tracker.js';
+import { normalizeDeviceId } from '../../csta/device-id.js';
+import type { PbxLinkEvents } from '../../csta/events.js';
+import type { MessageOf } from '../../csta/messages.js';
+import type { PbxLink } from '../../csta/pbx-link.js';
+import type { Clock } from '../../runtime/clock.js';
+import type { Logger } from '../../runtime/logger.js';
+import type { OverflowAction } from '../config.js';
+import type { AcdEngine } from '../engine.js';
+import type { AcdEngineEvents, LeftEvent, OfferEvent, RetractEvent } from '../events.js';
+
+export interface RoutingPointQueuesOptions {
+  engine: AcdEngine;
+  link: PbxLink;
+  /** The agents' phones' connections (AgentPhones.tracker): where an unanswered offer rings. */
+  tracker: ConnectionTracker;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** A switch error later than this after a RouteSelect is not taken as its refusal. */
+const SELECT_REFUSAL_WITHIN_MS = 5000;
+
+interface Registration {
+  /** undefined while the RouteRegister is under way. */
+  reqId: string | undefined;
+}
+
+/** One RouteRequest → RouteSelect / RouteEnd exchange. */
+interface Dialogue {
+  readonly crossRefID: string;
+  readonly registration: string | undefined;
+}
+
+interface AgentRing {
+  readonly agentId: string;
+  readonly device: string;
+}
+
+/** One CSTA call (its callID is the ACD call's ID) that ccbox routes. */
+interface RoutedCall {
+  readonly callId: string;
+  /** The routing point the call came from and is sent back to. */
+  readonly routingDevice: string;
+  /** The open routing dialogue while the call waits at the routing point. */
+  dialogue: Dialogue | undefined;
+  /** Where the call was routed and rings until answered or deflected back. */
+  ringing: AgentRing | undefined;
+  /** An offer made while the call was on its way back to the routing point. */
+  pendingOffer: AgentRing | undefined;
+  /** ccbox gave the call up (overflow): its next RouteRequest goes to this number, or the switch's default route. */
+  leavingTo: { number: string | undefined } | undefined;
+}
+
+export class RoutingPointQueues {
+  readonly #calls = new Map<string, RoutedCall>();
+  /** routing device → ccbox's registration on the current session. */
+  readonly #registrations = new Map<string, Registration>();
+  readonly #detach: (() => void)[] = [];
+  #lastSelect: { callId: string; agentId: string; crossRefID: string; at: number } | undefined;
+
+  constructor(private readonly options: RoutingPointQueuesOptions) {}
+
+  start(): void {
+    const { link, engine } = this.options;
+    const onLink = <K extends keyof PbxLinkEvents>(event: K, listener: (...args: PbxLinkEvents[K]) => void) => {
+      link.on(event, listener as never);
+      this.#detach.push(() => link.off(event, listener as never));
+    };
+    const onEngine = <K extends keyof AcdEngineEvents>(event: K, listener: (...args: AcdEngineEvents[K]) => void) => {
+      engine.on(event, listener as never);
+      this.#detach.push(() => engine.off(event, listener as never));
+    };
+    onLink('linkUp', () => {
+      this.#registrations.clear();
+      this.syncRegistrations();
+    });
+    onLink('linkDown', () => this.#linkLost());
+    onLink('RouteRequest', (request) => this.#routeRequest(request));
+    onLink('RouteUsed', (used) => this.#confirmSelect(used.routingCrossRefID));
+    onLink('RouteEnd', (end) => this.#routeEnd(end));
+    onLink('serviceError', (error) => this.#serviceError(error));
+    onLink('ConnectionClearedEvent', (event) => this.#cleared(event));
+    onEngine('offer', (offer) => this.#offer(offer));
+    onEngine('retract', (retract) => this.#retract(retract));
+    onEngine('connected', (connected) => this.#calls.delete(connected.callId));
+    onEngine('left', (left) => this.#left(left));
+    if (link.isUp) this.syncRegistrations();
+  }
+
+  stop(): void {
+    for (const detach of this.#detach.splice(0)) detach();
+    for (const [device, registration] of this.#registrations) this.#cancelRegistration(device, registration);
+    this.#registrations.clear();
+  }
+
+  /** Registers as router for every routing-point queue, and cancels registrations no queue needs (after a configuration change). */
+  syncRegistrations(): void {
+    const { link, logger } = this.options;
+    if (!link.isUp) return;
+    const wanted = new Set(this.#routingDevices());
+    for (const [device, registration] of this.#registrations) {
+      if (wanted.has(device)) continue;
+      this.#registrations.delete(device);
+      this.#cancelRegistration(device, registration);
+    }
+    for (const device of wanted) {
+      if (this.#registrations.has(device)) continue;
+      const registration: Registration = { reqId: undefined };
+      this.#registrations.set(device, registration);
+      link.routeRegister(device).then(
+        (response) => {
+          registration.reqId = response.routeRegisterReqID;
+          if (this.#registrations.get(device) !== registration) return this.#cancelRegistration(device, registration);
+          logger.info({ routingDevice: device, reqId: registration.reqId }, 'registered as router of the routing point');
+        },
+        (error: Error) => {
+          if (this.#registrations.get(device) === registration) this.#registrations.delete(device);
+          logger.error({ routingDevice: device, err: error }, 'cannot register as router: calls there take the switch’s default route');
+        },
+      );
+    }
+  }
+
+  #routingDevices(): string[] {
+    const devices = this.options.engine.config.queues.flatMap((q) => (q.waitAt === 'routingPoint' && q.pbxDevice !== undefined ? [q.pbxDevice] : []));
+    return [...new Set(devices)];
+  }
+
+  #queueAt(device: string): string | undefined {
+    return this.options.engine.config.queues.find((q) => q.waitAt === 'routingPoint' && q.pbxDevice === device)?.name;
+  }
+
+  /** A registration still under way is cancelled when its answer comes. */
+  #cancelRegistration(device: string, { reqId }: Registration): void {
+    if (reqId === undefined || !this.options.link.isUp) return;
+    this.options.link.routeRegisterCancel(reqId).catch((error: Error) => this.options.logger.warn({ routingDevice: device, reqId, err: error }, 'cannot cancel the router registration'));
+  }
+
+  // ---- from the switch ----
+
+  #routeRequest(request: MessageOf<'RouteRequest'>): void {
+    const { engine, logger } = this.options;
+    const device = normalizeDeviceId(request.currentRoute ?? '');
+    const callId = request.routedCall?.callID;
+    const dialogue: Dialogue = { crossRefID: request.routingCrossRefID, registration: request.routeRegisterReqID };
+    const queue = this.#queueAt(device);
+    if (!callId || !queue) {
+      logger.warn({ routingDevice: device, routingCrossRefID: request.routingCrossRefID, callId }, 'route request ccbox cannot serve (no call ID, or no queue waits at that routing point): left to the switch');
+      return this.#endDialogue(dialogue);
+    }
+    const known = this.#calls.get(callId);
+    if (known) return this.#returned(known, dialogue);
+    const call: RoutedCall = { callId, routingDevice: device, dialogue, ringing: undefined, pendingOffer: undefined, leavingTo: undefined };
+    this.#calls.set(callId, call);
+    const callerId = request.callingDevice ? normalizeDeviceId(request.callingDevice) : undefined;
+    try {
+      // The offer (and a refusal's 'left') may arrive before enqueue returns.
+      engine.enqueue(callId, queue, { ...(callerId ? { callerId } : {}), language: 'zh', vip: false, keys: [], path: [], variables: {} });
+    } catch (error) {
+      logger.warn({ callId, queue, err: error }, 'the ACD refused the call from the routing point: left to the switch');
+      this.#calls.delete(callId);
+      this.#endDialogue(dialogue);
+    }
+  }
+
+  /** The call is back at the routing point (deflected after no answer, or sent there again). */
+  #returned(call: RoutedCall, dialogue: Dialogue): void {
+    call.dialogue = dialogue;
+    if (call.leavingTo) {
+      this.#calls.delete(call.callId);
+      return this.#giveUp(call, call.leavingTo.number);
+    }
+    const ringing = call.ringing;
+    if (ringing) {
+      // It left the agent's phone without ccbox (the phone forwarded it): that offer cannot be answered.
+      call.ringing = undefined;
+      this.options.engine.offerFailed(call.callId, ringing.agentId);
+    }
+    const offer = call.pendingOffer;
+    call.pendingOffer = undefined;
+    if (offer) this.#select(call, offer);
+  }
+
+  #routeEnd(end: MessageOf<'RouteEnd'>): void {
+    const call = this.#byCrossRef(end.routingCrossRefID);
+    this.#confirmSelect(end.routingCrossRefID);
+    if (!call) return;
+    call.dialogue = undefined;
+    if (call.ringing && end.errorValue === undefined) return;
+    this.#calls.delete(call.callId);
+    if (end.errorValue === 'timeout') this.options.logger.info({ callId: call.callId, routingDevice: call.routingDevice }, 'the routing point timed out: the switch took its default route');
+    else this.options.logger.info({ callId: call.callId, routingDevice: call.routingDevice, errorValue: end.errorValue }, 'the switch ended the routing dialogue of a waiting call');
+    this.options.engine.abandon(call.callId);
+  }
+
+  #serviceError(error: { group: string; value: string }): void {
+    const { engine, clock, logger } = this.options;
+    const select = this.#lastSelect;
+    this.#lastSelect = undefined;
+    const call = select && this.#calls.get(select.callId);
+    if (!select || !call || clock.now() - select.at > SELECT_REFUSAL_WITHIN_MS || call.ringing?.agentId !== select.agentId) {
+      logger.warn({ ...error }, 'a CSTA error that answers no request (not taken for a RouteSelect)');
+      return;
+    }
+    logger.warn({ ...error, callId: select.callId, agent: select.agentId }, 'the switch refused the RouteSelect: the call goes to the next agent');
+    call.ringing = undefined;
+    engine.offerFailed(select.callId, select.agentId);
+  }
+
+  /** A call ringing at an agent was cleared: the caller hung up (or the phone refused it). */
+  #cleared(event: MessageOf<'ConnectionClearedEvent'>): void {
+    const call = this.#calls.get(event.droppedConnection.callID);
+    if (!call?.ringing) return;
+    this.#calls.delete(call.callId);
+    this.options.logger.info({ callId: call.callId, agent: call.ringing.agentId, released: event.droppedConnection.deviceID }, 'the routed call was cleared while it rang');
+    this.options.engine.abandon(call.callId);
+  }
+
+  #linkLost(): void {
+    this.#registrations.clear();
+    this.#lastSelect = undefined;
+    const lost = [...this.#calls.keys()];
+    this.#calls.clear();
+    if (lost.length > 0) this.options.logger.warn({ calls: lost }, 'the CSTA link dropped: calls at the routing points are left to the switch’s default route');
+    for (const callId of lost) this.options.engine.abandon(callId);
+  }
+
+  // ---- from the ACD ----
+
+  #offer(offer: OfferEvent): void {
+    const call = this.#calls.get(offer.callId);
+    if (!call) return;
+    const agent = { agentId: offer.agentId, device: offer.device };
+    if (call.ringing || call.pendingOffer) {
+      this.options.logger.warn({ callId: call.callId, agent: offer.agentId }, 'a routing point routes a call to one agent at a time (strategy ringAll?): offer refused');
+      this.options.engine.offerFailed(call.callId, offer.agentId);
+      return;
+    }
+    if (call.dialogue) this.#select(call, agent);
+    else call.pendingOffer = agent;
+  }
+
+  #retract(retract: RetractEvent): void {
+    const call = this.#calls.get(retract.callId);
+    if (!call) return;
+    if (call.pendingOffer?.agentId === retract.agentId) call.pendingOffer = undefined;
+    if (call.ringing?.agentId !== retract.agentId) return;
+    if (retract.reason === 'noAnswer' || retract.reason === 'agentLeft') {
+      call.ringing = undefined;
+      this.#deflect(call, retract.device, call.routingDevice);
+    } else if (retract.reason === 'failed') {
+      call.ringing = undefined;
+    }
+    // abandoned, overflow, exitKey: 'left' follows; linkDown: the link handler gives the call up.
+  }
+
+  #left(left: LeftEvent): void {
+    const call = this.#calls.get(left.callId);
+    if (!call) return;
+    if (left.reason === 'abandoned') {
+      this.#calls.delete(call.callId);
+      return;
+    }
+    const number = numberOf(left.action);
+    if (left.action && number === undefined) {
+      this.options.logger.info({ callId: call.callId, reason: left.reason, action: left.action.kind }, 'a routing point cannot take this overflow action: the switch’s default route takes the call');
+    }
+    if (call.dialogue) {
+      this.#calls.delete(call.callId);
+      return this.#giveUp(call, number);
+    }
+    const ringing = call.ringing;
+    call.ringing = undefined;
+    call.pendingOffer = undefined;
+    if (ringing && number !== undefined) {
+      this.#calls.delete(call.callId);
+      return this.#deflect(call, ringing.device, number);
+    }
+    // Back at the routing point, its next RouteRequest is answered with the way out.
+    call.leavingTo = { number };
+    if (ringing) this.#deflect(call, ringing.device, call.routingDevice);
+  }
+
+  // ---- to the switch ----
+
+  #select(call: RoutedCall, agent: AgentRing): void {
+    const { link, engine, clock, logger } = this.options;
+    const dialogue = call.dialogue as Dialogue;
+    call.ringing = agent;
+    try {
+      link.routeSelect({ ...dialogueArgs(dialogue), routeSelected: agent.device, routeUsedReq: true });
+      this.#lastSelect = { callId: call.callId, agentId: agent.agentId, crossRefID: dialogue.crossRefID, at: clock.now() };
+    } catch (error) {
+      logger.warn({ callId: call.callId, agent: agent.agentId, err: error }, 'cannot send the RouteSelect');
+      call.ringing = undefined;
+      engine.offerFailed(call.callId, agent.agentId);
+    }
+  }
+
+  /** Ends the routing dialogue: to `number`, or (none) to the routing point's default route. */
+  #giveUp(call: RoutedCall, number: string | undefined): void {
+    const dialogue = call.dialogue;
+    if (!dialogue) return;
+    call.dialogue = undefined;
+    if (number === undefined) return this.#endDialogue(dialogue);
+    try {
+      this.options.link.routeSelect({ ...dialogueArgs(dialogue), routeSelected: number });
+    } catch (error) {
+      this.options.logger.warn({ callId: call.callId, number, err: error }, 'cannot route the call to its overflow number');
+    }
+  }
+
+  #endDialogue(dialogue: Dialogue): void {
+    try {
+      this.options.link.routeEnd(dialogueArgs(dialogue));
+    } catch (error) {
+      this.options.logger.warn({ routingCrossRefID: dialogue.crossRefID, err: error }, 'cannot send the RouteEnd');
+    }
+  }
+
+  /** Moves the call ringing at `device` on to `target` (the routing point asks ccbox again). */
+  #deflect(call: RoutedCall, device: string, target: string): void {
+    const { link, tracker, engine, logger } = this.options;
+    const alerting = tracker.calls(device).some(([callID, state]) => callID === call.callId && state === 'alerting');
+    const giveUp = (why: string, error?: unknown) => {
+      logger.warn({ callId: call.callId, device, target, err: error }, why);
+      if (this.#calls.get(call.callId) !== call) return;
+      this.#calls.delete(call.callId);
+      engine.abandon(call.callId);
+    };
+    if (!alerting) return giveUp('the routed call no longer rings at the agent: ccbox lets it go');
+    link.deflectCall({ callID: call.callId, deviceID: device }, target).catch((error: unknown) => giveUp('cannot deflect the unanswered call back: ccbox lets it go', error));
+  }
+
+  #confirmSelect(crossRefID: string): void {
+    if (this.#lastSelect?.crossRefID === crossRefID) this.#lastSelect = undefined;
+  }
+
+  #byCrossRef(crossRefID: string): RoutedCall | undefined {
+    for (const call of this.#calls.values()) if (call.dialogue?.crossRefID === crossRefID) return call;
+    return undefined;
+  }
+}
+
+/** The number an overflow action sends the caller to, if it is one a routing point can route to. */
+function numberOf(action: OverflowAction | undefined): string | undefined {
+  return action?.kind === 'number' ? action.target : undefined;
+}
+
+function dialogueArgs(dialogue: Dialogue): { routeRegisterReqID?: string; routingCrossRefID: string } {
+  return { ...(dialogue.registration !== undefined ? { routeRegisterReqID: dialogue.registration } : {}), routingCrossRefID: dialogue.crossRefID };
+}

@@ -1,0 +1,207 @@
+/**
+ * The ACD over MQTT: agent, supervisor and installer commands in, replies and events out. The
+ * broker's access rules make sure a command on `agent/<id>/cmd` came from agent <id>; here every
+ * payload is validated and a bad one is answered with an error naming the field, changing nothing.
+ */
+import type { z } from 'zod';
+import { type AcdEngine, AcdError, type Agent, type CallControl } from '../acd/index.js';
+import type { Clock } from '../runtime/clock.js';
+import type { Logger } from '../runtime/logger.js';
+import { AcdPublisher, agentStatePayload } from './acd-publisher.js';
+import type { MessageBus } from './bus.js';
+import { type AgentCommand, type CommandError, type InstallerCommand, type Reply, type SupervisorCommand, agentCommandSchema, installerCommandSchema, parseCommand, supervisorCommandSchema } from './commands.js';
+import { parseTopic, type SiteTopics, siteTopics } from './topics.js';
+
+/** The configuration as the installer role sees and changes it. */
+export interface ConfigPort {
+  /** The configuration with secrets (passwords, hashes) removed. */
+  view(): Record<string, unknown>;
+  set(path: string, value: unknown): Promise<void>;
+}
+
+export interface AcdApiOptions {
+  bus: MessageBus;
+  site: string;
+  engine: AcdEngine;
+  calls?: CallControl;
+  /** How a desktop's hang-up ends the agent's call (default: clear it; the after-call survey transfers instead). */
+  hangup?: (agent: Agent, device: string) => Promise<void>;
+  config?: ConfigPort;
+  clock: Clock;
+  logger: Logger;
+  /** How often changed statistics are republished; at most 1000. */
+  statsFlushMs?: number;
+}
+
+class CommandRefused extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+export class AcdApi {
+  readonly topics: SiteTopics;
+  readonly #publisher: AcdPublisher;
+  readonly #unsubscribe: (() => Promise<void>)[] = [];
+
+  constructor(private readonly options: AcdApiOptions) {
+    this.topics = siteTopics(options.site);
+    this.#publisher = new AcdPublisher({ bus: options.bus, topics: this.topics, engine: options.engine, clock: options.clock, logger: options.logger, flushMs: Math.min(1000, options.statsFlushMs ?? 500) });
+  }
+
+  async start(): Promise<void> {
+    const { bus, site } = this.options;
+    const root = this.topics.root;
+    this.#unsubscribe.push(await bus.subscribe(`${root}/agent/+/cmd`, (topic, payload) => {
+      const parsed = parseTopic(site, topic);
+      if (parsed?.kind === 'agent') void this.#handle(this.topics.agentReply(parsed.agentId), agentCommandSchema, payload, (c) => this.#agentCommand(parsed.agentId, c));
+    }));
+    this.#unsubscribe.push(await bus.subscribe(`${root}/supervisor/+/cmd`, (topic, payload) => {
+      const parsed = parseTopic(site, topic);
+      if (parsed?.kind === 'supervisor') void this.#handle(this.topics.supervisorReply(parsed.username), supervisorCommandSchema, payload, (c) => this.#supervisorCommand(parsed.username, c));
+    }));
+    this.#unsubscribe.push(await bus.subscribe(`${root}/installer/+/cmd`, (topic, payload) => {
+      const parsed = parseTopic(site, topic);
+      if (parsed?.kind === 'installer') void this.#handle(this.topics.installerReply(parsed.username), installerCommandSchema, payload, (c) => this.#installerCommand(c));
+    }));
+    this.#publisher.start();
+    if (this.options.config) await bus.publish(this.topics.config(), JSON.stringify(this.options.config.view()), { retain: true });
+  }
+
+  async stop(): Promise<void> {
+    this.#publisher.stop();
+    for (const unsubscribe of this.#unsubscribe.splice(0)) await unsubscribe().catch(() => undefined);
+  }
+
+  /** Publishes changed statistics now instead of at the next tick. */
+  flush(): void {
+    this.#publisher.flush();
+  }
+
+  async #handle<S extends z.ZodType<{ id: string }>>(replyTopic: string, schema: S, payload: Buffer, run: (command: z.infer<S>) => Promise<unknown> | unknown): Promise<void> {
+    const parsed = parseCommand(schema, payload);
+    let reply: Reply;
+    if (!parsed.ok) {
+      reply = { id: parsed.id, ok: false, error: parsed.error };
+    } else {
+      const command = parsed.command;
+      try {
+        const result = await run(command);
+        reply = { id: command.id, ok: true, ...(result !== undefined ? { result } : {}) };
+      } catch (error) {
+        reply = { id: command.id, ok: false, error: describe(error) };
+        this.options.logger.info({ topic: replyTopic, command, err: error }, 'command refused');
+      }
+    }
+    await this.options.bus.publish(replyTopic, JSON.stringify(reply)).catch((error: Error) => this.options.logger.warn({ err: error }, 'reply not published'));
+  }
+
+  #calls(): CallControl {
+    if (!this.options.calls) throw new CommandRefused('noCallControl', 'call control needs the PBX link, which is not configured');
+    return this.options.calls;
+  }
+
+  #device(agent: Agent): string {
+    if (agent.device === undefined) throw new CommandRefused('notLoggedIn', `agent ${agent.id} is not logged in`);
+    return agent.device;
+  }
+
+  async #agentCommand(agentId: string, command: AgentCommand): Promise<unknown> {
+    const { engine } = this.options;
+    const agent = engine.agents.require(agentId);
+    switch (command.cmd) {
+      case 'login':
+        engine.login(agentId, command.device, { ...(command.pin !== undefined ? { pin: command.pin } : {}), ready: command.ready });
+        return agentStatePayload(agent);
+      case 'logout':
+        engine.logout(agentId);
+        return agentStatePayload(agent);
+      case 'ready':
+        engine.request(agentId, { state: 'ready' });
+        return agentStatePayload(agent);
+      case 'notReady':
+        engine.request(agentId, { state: 'notReady', reason: command.reason });
+        return agentStatePayload(agent);
+      case 'wrapUpDone':
+        engine.wrapUpDone(agentId);
+        return agentStatePayload(agent);
+      case 'answer':
+        return this.#calls().answer(this.#device(agent));
+      case 'hangup': {
+        const device = this.#device(agent);
+        return this.options.hangup ? this.options.hangup(agent, device) : this.#calls().hangup(device);
+      }
+      case 'hold':
+        return this.#calls().hold(this.#device(agent));
+      case 'retrieve':
+        return this.#calls().retrieve(this.#device(agent));
+      case 'transfer':
+        return this.#calls().transfer(this.#device(agent), command.target);
+      case 'consult':
+        return this.#calls().consult(this.#device(agent), command.target);
+      case 'completeTransfer':
+        return this.#calls().completeTransfer(this.#device(agent));
+      case 'conference':
+        return this.#calls().conference(this.#device(agent));
+      case 'cancelConsult':
+        return this.#calls().cancelConsult(this.#device(agent));
+      case 'makeCall': {
+        const device = this.#device(agent);
+        if (agent.call || agent.offer) throw new CommandRefused('onCall', `agent ${agentId} is on a call`);
+        const callId = await this.#calls().makeCall(device, command.number);
+        engine.startOutbound(agentId, callId, command.number);
+        return { callId };
+      }
+      case 'callbacks':
+        return [...engine.calls()]
+          .filter((call) => call.kind === 'callback' && call.phase === 'waiting' && agent.queues.has(call.queue))
+          .map((call) => ({ callId: call.id, queue: call.queue, number: call.callbackNumber, since: call.placeAt, attempts: call.callbackAttempts }));
+    }
+  }
+
+  async #supervisorCommand(username: string, command: SupervisorCommand): Promise<unknown> {
+    const { engine, bus, clock } = this.options;
+    switch (command.cmd) {
+      case 'monitor':
+        return this.#calls().monitor(command.device, this.#device(engine.agents.require(command.agentId)), command.mode);
+      case 'forceRelease':
+        return this.#calls().hangup(this.#device(engine.agents.require(command.agentId)));
+      case 'takeOver':
+        return this.#calls().takeOver(this.#device(engine.agents.require(command.agentId)), command.device);
+      case 'forceNotReady':
+        return engine.request(command.agentId, { state: 'notReady', reason: command.reason });
+      case 'forceReady':
+        return engine.request(command.agentId, { state: 'ready' });
+      case 'forceLogout':
+        return engine.logout(command.agentId);
+      case 'bulletin': {
+        const event = { type: 'bulletin' as const, text: command.text, from: username, at: clock.now() };
+        if (!command.agents) return bus.publish(this.topics.bulletin(), JSON.stringify(event));
+        for (const agentId of command.agents) engine.agents.require(agentId);
+        await Promise.all(command.agents.map((agentId) => bus.publish(this.topics.agentEvent(agentId), JSON.stringify(event))));
+        return { sent: command.agents.length };
+      }
+      case 'snapshot':
+        return { agents: [...engine.agents.all()].map(agentStatePayload), queues: engine.queueNames().map((queue) => engine.stats(queue)) };
+    }
+  }
+
+  async #installerCommand(command: InstallerCommand): Promise<unknown> {
+    const config = this.options.config;
+    if (!config) throw new CommandRefused('noConfig', 'this appliance has no configuration store attached');
+    if (command.cmd === 'getConfig') return config.view();
+    await config.set(command.path, command.value);
+    const view = config.view();
+    await this.options.bus.publish(this.topics.config(), JSON.stringify(view), { retain: true });
+    return { path: command.path };
+  }
+}
+
+function describe(error: unknown): CommandError {
+  if (error instanceof AcdError || error instanceof CommandRefused) return { code: error.code, message: error.message };
+  // A ConfigError names the setting in its first issue's path.
+  const coded = error as { code?: unknown; issues?: { path?: unknown }[]; message?: string };
+  const path = coded.issues?.[0]?.path;
+  const field = typeof path === 'string' ? path : Array.isArray(path) ? path.join('.') : undefined;
+  return { code: typeof coded.code === 'string' ? coded.code : 'failed', message: coded.message ?? String(error), ...(field ? { field } : {}) };
+}

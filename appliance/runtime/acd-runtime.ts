@@ -1,0 +1,140 @@
+/**
+ * Composition of the ACD side: the engine, the agents' phones and call control over the CSTA link,
+ * queues that wait on card channels (the IVR's AcdPort), the ACD journal in records.sqlite, and the
+ * MQTT API on the embedded broker or an external one, with health and link status retained.
+ */
+import { AcdEngine, type AcdConfig } from '../acd/index.js';
+import { AgentPhones } from '../acd/telephony/agent-phones.js';
+import { CardQueuePort } from '../acd/telephony/card-queue.js';
+import { AfterCall } from '../acd/telephony/after-call.js';
+import { CallbackDialer } from '../acd/telephony/callback-dialer.js';
+import { RoutingPointQueues } from '../acd/telephony/routing-point.js';
+import { CstaCallControl } from '../acd/telephony/call-control.js';
+import { AcdApi, type ConfigPort } from '../api/acd-api.js';
+import { OFFLINE_PAYLOAD, startEmbeddedBroker, type EmbeddedBroker } from '../api/broker.js';
+import { EmbeddedBus, connectExternalBus, type MessageBus } from '../api/bus.js';
+import type { ApiConfig } from '../api/config.js';
+import type { PbxLink } from '../csta/pbx-link.js';
+import { SqliteAcdJournal, type RecordsStore } from '../store/records/index.js';
+import type { Clock } from './clock.js';
+import type { Logger } from './logger.js';
+
+export interface AcdRuntimeOptions {
+  site: string;
+  acd: AcdConfig;
+  api: ApiConfig;
+  link?: PbxLink | undefined;
+  /** The PBX port of each card channel (cards.ports): where waiting callers are. */
+  cardPorts: readonly string[];
+  records: RecordsStore;
+  config?: ConfigPort;
+  clock: Clock;
+  logger: Logger;
+  /** Overrides api.broker.listen of an embedded broker (tests: port 0). */
+  brokerListen?: string;
+  random?: () => number;
+}
+
+export interface AcdRuntime {
+  engine: AcdEngine;
+  /** The IVR's way into the queues (calls wait on the card channel); undefined without a PBX link. */
+  port: CardQueuePort | undefined;
+  phones: AgentPhones | undefined;
+  journal: SqliteAcdJournal;
+  api: AcdApi | undefined;
+  /** The embedded broker's address once started. */
+  readonly brokerAddress: { host: string; port: number } | undefined;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createAcdRuntime(options: AcdRuntimeOptions): AcdRuntime {
+  const { link, clock, logger } = options;
+  const engine = new AcdEngine({ config: options.acd, clock, ...(options.random ? { random: options.random } : {}) });
+  const journal = new SqliteAcdJournal(options.records.database, (error) => logger.error({ err: error }, 'the ACD journal cannot write to records.sqlite'));
+  const phones = link ? new AgentPhones({ link, engine, logger: logger.child({ module: 'acd.phones' }) }) : undefined;
+  const calls = link && phones ? new CstaCallControl(link, phones.tracker) : undefined;
+  const afterCall = calls ? new AfterCall(engine, calls, clock) : undefined;
+  const routing = link && phones ? new RoutingPointQueues({ engine, link, tracker: phones.tracker, clock, logger: logger.child({ module: 'acd.routing' }) }) : undefined;
+  const dialer = link && calls ? new CallbackDialer({ engine, link, calls, clock, logger: logger.child({ module: 'acd.callbacks' }) }) : undefined;
+  const port = link ? new CardQueuePort({ engine, link, ports: options.cardPorts, clock, logger: logger.child({ module: 'acd.cards' }), ...(afterCall ? { afterCall } : {}) }) : undefined;
+  let broker: EmbeddedBroker | undefined;
+  let bus: MessageBus | undefined;
+  let api: AcdApi | undefined;
+  let detachJournal: (() => void) | undefined;
+  const detachLink: (() => void)[] = [];
+
+  const connectBus = async (): Promise<MessageBus> => {
+    const { broker: brokerConfig } = options.api;
+    const health = `ccbox/${options.site}/status/health`;
+    if (brokerConfig.mode === 'external') {
+      return connectExternalBus({
+        url: brokerConfig.url,
+        clientId: brokerConfig.clientId,
+        ...(brokerConfig.username !== undefined ? { username: brokerConfig.username } : {}),
+        ...(brokerConfig.password !== undefined ? { password: brokerConfig.password } : {}),
+        willTopic: health,
+        willPayload: OFFLINE_PAYLOAD,
+        logger: logger.child({ module: 'api.bus' }),
+      });
+    }
+    broker = await startEmbeddedBroker({
+      listen: options.brokerListen ?? brokerConfig.listen,
+      site: options.site,
+      users: () => options.api.users,
+      access: { servedQueues: (agentId) => [...(engine.agents.get(agentId)?.queues ?? [])] },
+      logger: logger.child({ module: 'api.broker' }),
+    });
+    return new EmbeddedBus(broker);
+  };
+
+  const publishLink = (up: boolean, detail: Record<string, unknown>) => {
+    void bus?.publish(`ccbox/${options.site}/status/link`, JSON.stringify({ up, ...detail, at: clock.now() }), { retain: true }).catch(() => undefined);
+  };
+
+  return {
+    engine,
+    port,
+    phones,
+    journal,
+    get api() {
+      return api;
+    },
+    get brokerAddress() {
+      return broker?.address;
+    },
+    async start() {
+      detachJournal = journal.attach(engine);
+      phones?.start();
+      dialer?.start();
+      routing?.start();
+      bus = await connectBus();
+      const online = () => void bus?.publish(`ccbox/${options.site}/status/health`, JSON.stringify({ state: 'online', since: clock.now() }), { retain: true }).catch(() => undefined);
+      online();
+      bus.onReconnect(online);
+      api = new AcdApi({ bus, site: options.site, engine, ...(calls ? { calls } : {}), ...(afterCall ? { hangup: (agent, device) => afterCall.hangup(agent, device) } : {}), ...(options.config ? { config: options.config } : {}), clock, logger: logger.child({ module: 'api' }) });
+      await api.start();
+      if (link) {
+        const up = (info: { url: string }) => publishLink(true, { url: info.url });
+        const down = (info: { reason: string; detail: string }) => publishLink(false, { reason: `${info.reason}: ${info.detail}` });
+        link.on('linkUp', up);
+        link.on('linkDown', down);
+        detachLink.push(() => link.off('linkUp', up), () => link.off('linkDown', down));
+        publishLink(link.isUp, {});
+      }
+    },
+    async stop() {
+      for (const detach of detachLink.splice(0)) detach();
+      await api?.stop();
+      phones?.stop();
+      dialer?.stop();
+      routing?.stop();
+      detachJournal?.();
+      if (!broker) await bus?.publish(`ccbox/${options.site}/status/health`, OFFLINE_PAYLOAD, { retain: true }).catch(() => undefined);
+      await bus?.close().catch(() => undefined);
+      await broker?.close();
+      bus = undefined;
+      broker = undefined;
+    },
+  };
+}

@@ -1,0 +1,141 @@
+/**
+ * Whole calls through the simulated site: a scripted caller → the IVR on a card channel → the
+ * queue (music and announcements on the card) → a simulated agent desk over MQTT answering with
+ * CSTA → the agent hangs up → the caller is transferred to the survey. Everything real over
+ * loopback: switch and card simulators, CSTA link, card link, embedded broker, records.sqlite.
+ */
+import t from 'tap';
+import { hashPassword } from '../../appliance/api/index.js';
+import { SimulatedAgentDesk } from '../../simulators/agents/index.js';
+import { IVR_DID, startIvrSite } from '../helpers/ivr-site.js';
+
+const CUSTOMERS = 'id,name,phones,level,vip,language,balance,due\n10086,Wang Fang,13800001111,gold,0,zh,1234.50,2026-12-01\n';
+
+const hotline = {
+  id: 'hotline',
+  start: 'welcome',
+  nodes: {
+    welcome: { type: 'lookup', by: 'callerId', found: 'menu', notFound: 'menu' },
+    menu: { type: 'menu', greeting: ['main-menu'], entries: { '2': 'queue' }, timeoutMs: 5000, onFailure: 'bye' },
+    queue: { type: 'queue', queue: 'service', prompt: ['please-hold'], next: 'bye', noAcd: 'bye' },
+    bye: { type: 'hangup', prompt: ['goodbye'] },
+  },
+};
+const survey = {
+  id: 'survey',
+  start: 'ask',
+  nodes: {
+    ask: { type: 'survey', question: 'satisfaction', prompt: ['survey-question'], thanksPrompt: ['survey-thanks'], invalidPrompt: ['invalid-entry'], maxAttempts: 2, next: 'done' },
+    done: { type: 'hangup' },
+  },
+};
+
+t.test('caller → IVR → queue → agent over MQTT → hang-up → survey, with the screen pop carrying the IVR data', async (t) => {
+  const password = 'desk-secret';
+  const site = await startIvrSite(t, {
+    flows: [hotline, survey],
+    csta: true,
+    customersCsv: CUSTOMERS,
+    
+    acdConfig: {
+      acd: {
+        queues: [{ name: 'service', ringTimeoutSeconds: 20, wrapUpSeconds: 30, afterCallSurvey: { number: '610', flow: 'survey' }, announce: { positionEverySeconds: 20 } }],
+        agents: [{ id: 'A1', name: 'Li Na', skills: { service: 3 } }],
+      },
+      api: { users: [{ username: 'A1', passwordHash: await hashPassword(password), role: 'agent', agentId: 'A1' }] },
+    },
+  });
+  const acd = site.acd!;
+  const broker = acd.brokerAddress!;
+  const desk = new SimulatedAgentDesk({
+    url: `mqtt://127.0.0.1:${broker.port}`,
+    site: 'test',
+    agentId: 'A1',
+    password,
+    device: '201',
+    profile: { answerDelayMs: 1000, talkMs: 8000, wrapUpMs: 3000 },
+  });
+  const states: string[] = [];
+  acd.engine.on('agentState', (change) => states.push(change.state));
+  const started = desk.start();
+  await site.advance(2000, 100);
+  await started;
+  t.equal(acd.engine.agents.get('A1')?.state, 'ready', 'the desk logged in at 201, ready');
+
+  const caller = site.call('13800001111');
+  await site.advance(3000, 100);
+  caller.press('2');
+  await site.advance(6000, 100);
+  const offer = desk.lastOffer;
+  t.ok(offer, 'the desk got the offer');
+  t.match(offer, { type: 'offered', queue: 'service', callerId: '13800001111', keys: ['2'], customer: { id: '10086', name: 'Wang Fang' } }, 'the screen pop carries the caller, the keys and the customer record');
+  t.ok(offer?.path.includes('menu') && offer.path.includes('queue'), `the IVR path: ${offer?.path.join(' → ')}`);
+
+  await site.advance(4000, 100);
+  t.equal(acd.engine.agents.get('A1')?.state, 'talking', 'answered through CSTA AnswerCall; the caller transferred from the card port to the agent');
+  const [ivrCall] = site.started;
+  t.equal(site.ended.get(ivrCall as string)?.outcome, 'queued', 'the IVR call left the port for the agent');
+
+  await site.advance(10_000, 100);
+  t.same(states.splice(0), ['ready', 'offered', 'talking', 'wrapUp', 'ready'], 'login ready, offered, talking; the desk hung up, wrap-up, done');
+  await site.advance(8000, 100);
+  const surveyCall = site.started[1];
+  t.ok(surveyCall, 'the caller came back to the IVR for the survey');
+  caller.press('5');
+  await site.advance(8000, 100);
+  const rows = site.records.database.prepare('SELECT score, agent FROM survey_results').all();
+  t.same(rows, [{ score: 5, agent: 'A1' }], 'the survey score is recorded against the agent');
+  t.equal(acd.engine.agents.get('A1')?.state, 'ready', 'wrap-up done by the desk');
+  const queueCalls = acd.journal.queueCallsOf(ivrCall as string);
+  t.match(queueCalls, [{ queue: 'service', outcome: 'answered', agentId: 'A1' }], 'the queue log');
+  const stopped = desk.stop();
+  await site.advance(2000, 100);
+  await stopped;
+  t.equal(acd.engine.agents.get('A1')?.state, 'loggedOut');
+});
+
+t.test('a caller presses the callback key, keeps their place, and is called back through the agent’s phone first', async (t) => {
+  const password = 'desk-secret';
+  const site = await startIvrSite(t, {
+    flows: [hotline],
+    csta: true,
+    customersCsv: CUSTOMERS,
+    acdConfig: {
+      acd: {
+        dialing: { outsidePrefix: '0' },
+        queues: [{ name: 'service', joinWhen: 'always', callbackKey: '*', ringTimeoutSeconds: 20, wrapUpSeconds: 5, callback: { maxAttempts: 2, retrySeconds: 60 } }],
+        agents: [{ id: 'A1', name: 'Li Na', skills: { service: 1 } }],
+      },
+      api: { users: [{ username: 'A1', passwordHash: await hashPassword(password), role: 'agent', agentId: 'A1' }] },
+    },
+  });
+  const acd = site.acd!;
+  const results: string[] = [];
+  acd.engine.on('callbackResult', (r) => results.push(`${r.outcome}#${r.attempt}`));
+  const caller = site.call('13800001111');
+  await site.advance(3000, 100);
+  caller.press('2');
+  await site.advance(8000, 100);
+  caller.press('*');
+  await site.advance(12_000, 100);
+  const [ivrCall] = site.started;
+  t.match(site.ended.get(ivrCall as string), { outcome: 'completed', path: ['welcome', 'menu', 'queue', 'bye'] }, 'the caller heard the confirmation and the goodbye');
+  t.match(acd.engine.stats('service'), { waiting: 0, callbacksWaiting: 1 }, 'the call waits on as a callback');
+
+  const desk = new SimulatedAgentDesk({ url: `mqtt://127.0.0.1:${acd.brokerAddress!.port}`, site: 'test', agentId: 'A1', password, device: '201', profile: { answerDelayMs: 1000, talkMs: 6000, wrapUpMs: 1000 } });
+  const started = desk.start();
+  await site.advance(2000, 100);
+  await started;
+  t.match(desk.lastOffer, { kind: 'callback', callbackNumber: '13800001111', customer: { id: '10086' } }, 'the desk pops the callback with the customer');
+  const outbound = acd.phones!.tracker.calls('201')[0]?.[0];
+  t.ok(outbound, 'MakeCall from the agent’s extension');
+  site.sw.answerExternal(outbound as string);
+  await site.advance(2000, 100);
+  t.same(results, ['connected#1'], 'the customer answered: connected on the first attempt');
+  await site.advance(10_000, 100);
+  t.equal(acd.engine.agents.get('A1')?.state, 'ready', 'talked, hung up, wrapped up');
+  t.match(acd.journal.queueCallsOf(ivrCall as string), [{ outcome: 'callback' }, { kind: 'callback', outcome: 'answered', agentId: 'A1' }], 'the queue log has the wait and the callback');
+  const stopped = desk.stop();
+  await site.advance(2000, 100);
+  await stopped;
+});
