@@ -112,4 +112,17 @@ export const acdConfigSchema = z
     });
   });
 export type AcdConfig = z.infer<typeof acdConfigSchema>;
+
+/**
+ * What the engine can decide but the PBX cannot carry out: ringAll rings several phones for one
+ * call, which a card port (one consultation at a time) or a routing point (one route per request)
+ * cannot. Checked when the ACD starts on a PBX; the engine alone (tests, bench) takes any strategy.
+ */
+export function unsupportedOnPbx(config: AcdConfig): string[] {
+  return config.queues.flatMap((q, i) =>
+    q.strategy === 'ringAll' && q.waitAt !== 'pbxGroup'
+      ? [`acd.queues.${i}.strategy: ringAll cannot ring several phones from a ${q.waitAt === 'card' ? 'card port' : 'routing point'}; use the PBX group's own ring-all (waitAt pbxGroup)`]
+      : [],
+  );
+}
 export type AcdConfigInput = z.input<typeof acdConfigSchema>;

@@ -212,6 +212,30 @@ export class AcdEngine extends EventEmitter<AcdEngineEvents> {
     });
   }
 
+  /**
+   * A queue whose calls wait in the PBX's own ACD group (waitAt pbxGroup): the PBX chose the agent
+   * and rings them. Recorded as an offer without ccbox's ring timer (the PBX has its own). False
+   * when ccbox does not see that agent free: the PBX and ccbox disagree, and the call is not the ACD's.
+   */
+  offeredByPbx(callId: string, agentId: string): boolean {
+    return this.#batch(() => {
+      const call = this.#calls.get(callId);
+      const agent = this.agents.get(agentId);
+      const queue = call && this.#queues.get(call.queue);
+      if (!call || !agent || !queue || call.phase !== 'waiting' || !isFree(agent)) return false;
+      this.#offer(call, agent, queue, false, false);
+      return true;
+    });
+  }
+
+  /** The PBX took back a call it had offered (it rang out there and went back to the group). */
+  withdrawnByPbx(callId: string, agentId: string): void {
+    this.#batch(() => {
+      const offer = this.#calls.get(callId)?.offers.get(agentId);
+      if (offer) this.#withdraw(offer, 'noAnswer');
+    });
+  }
+
   /** The offer could not ring (the phone was busy or unreachable): next agent, no miss counted. */
   offerFailed(callId: string, agentId: string): void {
     this.#batch(() => {
@@ -494,14 +518,14 @@ export class AcdEngine extends EventEmitter<AcdEngineEvents> {
     this.#markDirty(call.queue);
   }
 
-  #offer(call: AcdCall, agent: Agent, queue: AcdQueue, ringAll: boolean): void {
+  #offer(call: AcdCall, agent: Agent, queue: AcdQueue, ringAll: boolean, ringTimer = true): void {
     const now = this.#clock.now();
     const device = agent.device as string;
     const offer: Offer = { call, agent, device, at: now, timer: undefined };
     call.offers.set(agent.id, offer);
     call.phase = 'offered';
     agent.offer = offer;
-    offer.timer = this.#clock.setTimeout(() => this.#batch(() => this.#noAnswer(offer)), queue.config.ringTimeoutSeconds * 1000);
+    if (ringTimer) offer.timer = this.#clock.setTimeout(() => this.#batch(() => this.#noAnswer(offer)), queue.config.ringTimeoutSeconds * 1000);
     this.agents.set(agent, 'offered');
     this.emit('offer', {
       callId: call.id, agentId: agent.id, device, queue: queue.name, kind: call.kind, ringAll, waitedMs: now - call.joinedAt, data: call.data,
@@ -535,7 +559,7 @@ export class AcdEngine extends EventEmitter<AcdEngineEvents> {
   }
 
   #fill(queue: AcdQueue): void {
-    if (queue.calls.length === 0) return;
+    if (queue.calls.length === 0 || queue.config.waitAt === 'pbxGroup') return;
     let free = freeMembers(queue);
     if (free.length === 0) return;
     const now = this.#clock.now();

@@ -139,12 +139,7 @@ export class RevisitList {
   ): RevisitCompletion {
     if (!isOutcome(outcome)) throw new RevisitError('unknownOutcome', `"${outcome}" is not a revisit outcome (expected one of: ${REVISIT_OUTCOMES.join(', ')})`);
     const now = this.#clock.now();
-    const task = this.#store.get(taskId);
-    if (!task) throw new RevisitError('unknownTask', `revisit task ${taskId} does not exist`);
-    if (task.state !== 'assigned' || task.assignedAgent !== agentId) {
-      const is = task.state === 'assigned' ? `assigned to agent ${task.assignedAgent}` : task.state;
-      throw new RevisitError('notAssigned', `revisit task ${taskId} is not assigned to agent ${agentId} (it is ${is})`);
-    }
+    const task = this.assignedTo(agentId, taskId);
     const rule = this.rules.outcomes[outcome];
     if (details.retryAt !== undefined) {
       if (rule.then !== 'retry' || !rule.agentMayChoose) throw new RevisitError('badRetry', `outcome ${outcome} does not take a retry time`);
@@ -158,6 +153,17 @@ export class RevisitList {
     else result = { state: 'pending', nextTryAt: details.retryAt ?? now + rule.afterMinutes * 60_000 };
     const after = this.#store.record(taskId, agentId, outcome, { callId: details.callId, note: details.note, durationMs: details.durationMs, at: now }, result);
     return { task: after, retryAt: result.nextTryAt };
+  }
+
+  /** The task, when it is assigned to the agent; otherwise unknownTask or notAssigned. */
+  assignedTo(agentId: string, taskId: number): RevisitTask {
+    const task = this.#store.get(taskId);
+    if (!task) throw new RevisitError('unknownTask', `revisit task ${taskId} does not exist`);
+    if (task.state !== 'assigned' || task.assignedAgent !== agentId) {
+      const is = task.state === 'assigned' ? `assigned to agent ${task.assignedAgent}` : task.state;
+      throw new RevisitError('notAssigned', `revisit task ${taskId} is not assigned to agent ${agentId} (it is ${is})`);
+    }
+    return task;
   }
 
   /** Returns the agent's unfinished task to the list (e.g. at logout); no attempt is counted. */

@@ -5,6 +5,8 @@
  */
 import type { z } from 'zod';
 import { type AcdEngine, AcdError, type Agent, type CallControl } from '../acd/index.js';
+import { type RevisitList, RevisitError } from '../acd/revisit.js';
+import { dialable } from '../acd/telephony/callback-dialer.js';
 import type { Clock } from '../runtime/clock.js';
 import type { Logger } from '../runtime/logger.js';
 import { AcdPublisher, agentStatePayload } from './acd-publisher.js';
@@ -27,6 +29,8 @@ export interface AcdApiOptions {
   /** How a desktop's hang-up ends the agent's call (default: clear it; the after-call survey transfers instead). */
   hangup?: (agent: Agent, device: string) => Promise<void>;
   config?: ConfigPort;
+  /** The revisit (回访) lists agents work through. */
+  revisits?: RevisitList;
   clock: Clock;
   logger: Logger;
   /** How often changed statistics are republished; at most 1000. */
@@ -43,6 +47,8 @@ export class AcdApi {
   readonly topics: SiteTopics;
   readonly #publisher: AcdPublisher;
   readonly #unsubscribe: (() => Promise<void>)[] = [];
+  /** The revisit call each agent placed last, to link its result to the call. */
+  readonly #revisitCalls = new Map<string, { taskId: number; callId: string; at: number }>();
 
   constructor(private readonly options: AcdApiOptions) {
     this.topics = siteTopics(options.site);
@@ -101,6 +107,11 @@ export class AcdApi {
     return this.options.calls;
   }
 
+  #revisits(): RevisitList {
+    if (!this.options.revisits) throw new CommandRefused('noRevisits', 'this appliance has no revisit lists');
+    return this.options.revisits;
+  }
+
   #device(agent: Agent): string {
     if (agent.device === undefined) throw new CommandRefused('notLoggedIn', `agent ${agent.id} is not logged in`);
     return agent.device;
@@ -152,6 +163,27 @@ export class AcdApi {
         engine.startOutbound(agentId, callId, command.number);
         return { callId };
       }
+      case 'revisitNext':
+        return this.#revisits().nextFor(agentId, command.list) ?? null;
+      case 'revisitCall': {
+        const device = this.#device(agent);
+        if (agent.call || agent.offer) throw new CommandRefused('onCall', `agent ${agentId} is on a call`);
+        const task = this.#revisits().assignedTo(agentId, command.taskId);
+        const callId = await this.#calls().makeCall(device, dialable(task.number, engine.config.dialing));
+        engine.startOutbound(agentId, callId, task.number);
+        this.#revisitCalls.set(agentId, { taskId: task.id, callId, at: this.options.clock.now() });
+        return { callId };
+      }
+      case 'revisitResult': {
+        const call = this.#revisitCalls.get(agentId);
+        const linked = call?.taskId === command.taskId ? call : undefined;
+        this.#revisitCalls.delete(agentId);
+        return this.#revisits().complete(agentId, command.taskId, command.outcome, {
+          ...(linked ? { callId: linked.callId, durationMs: this.options.clock.now() - linked.at } : {}),
+          ...(command.note !== undefined ? { note: command.note } : {}),
+          ...(command.retryAt !== undefined ? { retryAt: command.retryAt } : {}),
+        });
+      }
       case 'callbacks':
         return [...engine.calls()]
           .filter((call) => call.kind === 'callback' && call.phase === 'waiting' && agent.queues.has(call.queue))
@@ -198,7 +230,7 @@ export class AcdApi {
 }
 
 function describe(error: unknown): CommandError {
-  if (error instanceof AcdError || error instanceof CommandRefused) return { code: error.code, message: error.message };
+  if (error instanceof AcdError || error instanceof CommandRefused || error instanceof RevisitError) return { code: error.code, message: error.message };
   // A ConfigError names the setting in its first issue's path.
   const coded = error as { code?: unknown; issues?: { path?: unknown }[]; message?: string };
   const path = coded.issues?.[0]?.path;

@@ -28,6 +28,16 @@ export const agentCommandSchema = z.discriminatedUnion('cmd', [
   z.strictObject({ ...correlation, cmd: z.literal('makeCall'), number }),
   z.strictObject({ ...correlation, cmd: z.literal('wrapUpDone') }),
   z.strictObject({ ...correlation, cmd: z.literal('callbacks') }),
+  z.strictObject({ ...correlation, cmd: z.literal('revisitNext'), list: name.optional().describe('a revisit list (default: any)') }),
+  z.strictObject({ ...correlation, cmd: z.literal('revisitCall'), taskId: z.number().int().min(1) }),
+  z.strictObject({
+    ...correlation,
+    cmd: z.literal('revisitResult'),
+    taskId: z.number().int().min(1),
+    outcome: z.enum(['reached', 'noAnswer', 'busy', 'wrongNumber', 'callLater', 'refused']),
+    note: z.string().max(2000).optional(),
+    retryAt: z.number().int().min(0).optional().describe('callLater: when to call again (epoch ms)'),
+  }),
 ]);
 export type AgentCommand = z.infer<typeof agentCommandSchema>;
 

@@ -4,18 +4,22 @@
  * MQTT API on the embedded broker or an external one, with health and link status retained.
  */
 import { AcdEngine, type AcdConfig } from '../acd/index.js';
+import { unsupportedOnPbx } from '../acd/config.js';
 import { AgentPhones } from '../acd/telephony/agent-phones.js';
 import { CardQueuePort } from '../acd/telephony/card-queue.js';
 import { AfterCall } from '../acd/telephony/after-call.js';
 import { CallbackDialer } from '../acd/telephony/callback-dialer.js';
 import { RoutingPointQueues } from '../acd/telephony/routing-point.js';
+import { PbxGroupQueues } from '../acd/telephony/pbx-group.js';
 import { CstaCallControl } from '../acd/telephony/call-control.js';
 import { AcdApi, type ConfigPort } from '../api/acd-api.js';
 import { OFFLINE_PAYLOAD, startEmbeddedBroker, type EmbeddedBroker } from '../api/broker.js';
 import { EmbeddedBus, connectExternalBus, type MessageBus } from '../api/bus.js';
 import type { ApiConfig } from '../api/config.js';
 import type { PbxLink } from '../csta/pbx-link.js';
-import { SqliteAcdJournal, type RecordsStore } from '../store/records/index.js';
+import { CustomerStore, RevisitStore, SqliteAcdJournal, type RecordsStore } from '../store/records/index.js';
+import { RevisitList } from '../acd/revisit.js';
+import type { AgentStateChange } from '../acd/index.js';
 import type { Clock } from './clock.js';
 import type { Logger } from './logger.js';
 
@@ -41,6 +45,7 @@ export interface AcdRuntime {
   port: CardQueuePort | undefined;
   phones: AgentPhones | undefined;
   journal: SqliteAcdJournal;
+  revisits: RevisitList;
   api: AcdApi | undefined;
   /** The embedded broker's address once started. */
   readonly brokerAddress: { host: string; port: number } | undefined;
@@ -50,12 +55,19 @@ export interface AcdRuntime {
 
 export function createAcdRuntime(options: AcdRuntimeOptions): AcdRuntime {
   const { link, clock, logger } = options;
+  const unsupported = link ? unsupportedOnPbx(options.acd) : [];
+  if (unsupported.length > 0) throw new RangeError(`the ACD configuration asks for what the PBX cannot do:\n${unsupported.join('\n')}`);
   const engine = new AcdEngine({ config: options.acd, clock, ...(options.random ? { random: options.random } : {}) });
   const journal = new SqliteAcdJournal(options.records.database, (error) => logger.error({ err: error }, 'the ACD journal cannot write to records.sqlite'));
   const phones = link ? new AgentPhones({ link, engine, logger: logger.child({ module: 'acd.phones' }) }) : undefined;
   const calls = link && phones ? new CstaCallControl(link, phones.tracker) : undefined;
+  const revisits = new RevisitList({ store: new RevisitStore(options.records.database), clock, customers: new CustomerStore(options.records.database) });
+  const releaseRevisits = (change: AgentStateChange) => {
+    if (change.state === 'loggedOut') revisits.release(change.agentId);
+  };
   const afterCall = calls ? new AfterCall(engine, calls, clock) : undefined;
   const routing = link && phones ? new RoutingPointQueues({ engine, link, tracker: phones.tracker, clock, logger: logger.child({ module: 'acd.routing' }) }) : undefined;
+  const groups = link ? new PbxGroupQueues({ engine, link, logger: logger.child({ module: 'acd.groups' }) }) : undefined;
   const dialer = link && calls ? new CallbackDialer({ engine, link, calls, clock, logger: logger.child({ module: 'acd.callbacks' }) }) : undefined;
   const port = link ? new CardQueuePort({ engine, link, ports: options.cardPorts, clock, logger: logger.child({ module: 'acd.cards' }), ...(afterCall ? { afterCall } : {}) }) : undefined;
   let broker: EmbeddedBroker | undefined;
@@ -97,6 +109,7 @@ export function createAcdRuntime(options: AcdRuntimeOptions): AcdRuntime {
     port,
     phones,
     journal,
+    revisits,
     get api() {
       return api;
     },
@@ -105,14 +118,16 @@ export function createAcdRuntime(options: AcdRuntimeOptions): AcdRuntime {
     },
     async start() {
       detachJournal = journal.attach(engine);
+      engine.on('agentState', releaseRevisits);
       phones?.start();
       dialer?.start();
       routing?.start();
+      groups?.start();
       bus = await connectBus();
       const online = () => void bus?.publish(`ccbox/${options.site}/status/health`, JSON.stringify({ state: 'online', since: clock.now() }), { retain: true }).catch(() => undefined);
       online();
       bus.onReconnect(online);
-      api = new AcdApi({ bus, site: options.site, engine, ...(calls ? { calls } : {}), ...(afterCall ? { hangup: (agent, device) => afterCall.hangup(agent, device) } : {}), ...(options.config ? { config: options.config } : {}), clock, logger: logger.child({ module: 'api' }) });
+      api = new AcdApi({ bus, site: options.site, engine, ...(calls ? { calls } : {}), ...(afterCall ? { hangup: (agent, device) => afterCall.hangup(agent, device) } : {}), ...(options.config ? { config: options.config } : {}), revisits, clock, logger: logger.child({ module: 'api' }) });
       await api.start();
       if (link) {
         const up = (info: { url: string }) => publishLink(true, { url: info.url });
@@ -129,7 +144,9 @@ export function createAcdRuntime(options: AcdRuntimeOptions): AcdRuntime {
       phones?.stop();
       dialer?.stop();
       routing?.stop();
+      groups?.stop();
       detachJournal?.();
+      engine.off('agentState', releaseRevisits);
       if (!broker) await bus?.publish(`ccbox/${options.site}/status/health`, OFFLINE_PAYLOAD, { retain: true }).catch(() => undefined);
       await bus?.close().catch(() => undefined);
       await broker?.close();

@@ -9,7 +9,7 @@ const CCBOX = new URL('../../bin/ccbox.js', import.meta.url).pathname;
 
 t.test('ccbox demo runs the simulated site, its IVR on the card simulator, and stores the events', async (t) => {
   const data = t.testdir();
-  const child = spawn(process.execPath, [CCBOX, 'demo', '--data', data, '--listen', 'tcp://127.0.0.1:0', '--lines', 'tcp://127.0.0.1:0', '--cards', 'tcp://127.0.0.1:0', '--duration', '15'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CCBOX, 'demo', '--data', data, '--listen', 'tcp://127.0.0.1:0', '--lines', 'tcp://127.0.0.1:0', '--cards', 'tcp://127.0.0.1:0', '--mqtt', 'tcp://127.0.0.1:0', '--duration', '35'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -24,6 +24,11 @@ t.test('ccbox demo runs the simulated site, its IVR on the card simulator, and s
   t.match(out, /# card simulator on tcp:\/\/127\.0\.0\.1:\d+: channels 0-3 on analog ports 301, 302, 303, 304/);
   t.match(out, /IVR \S+ ch\d: 13800001111 → 0301234502 answered by flow demo-hotline/);
   t.match(out, /IVR \S+: pressed 1 at main-menu/, 'the scripted caller goes through the menu');
+  t.match(out, /# ACD: queue "service" on the card channels; MQTT API on mqtt:\/\/127\.0\.0\.1:\d+/);
+  t.match(out, /# 3 simulated agents logged in at 204, 205, 206/);
+  t.match(out, /ACD \S+: joined service at position 1/, 'the caller who presses 2 joins the queue');
+  t.match(out, /ACD \S+: offered to D\d at 20\d/, 'a simulated agent is offered the call');
+  t.match(out, /ACD \S+: D\d answered/, 'and answers it over MQTT');
   const stored = /(\d+) events stored in (.+)\/records\.sqlite/.exec(out);
   t.ok(stored, 'reports what it stored');
   const db = new Database(join(data, 'records.sqlite'), { readonly: true });

@@ -139,3 +139,45 @@ t.test('a caller presses the callback key, keeps their place, and is called back
   await site.advance(2000, 100);
   await stopped;
 });
+
+t.test('an agent works the revisit list over MQTT: the next task with its customer, the call placed for it, the outcome and its retry', async (t) => {
+  const password = 'desk-secret';
+  const site = await startIvrSite(t, {
+    flows: [hotline],
+    csta: true,
+    customersCsv: CUSTOMERS,
+    acdConfig: {
+      acd: { dialing: { outsidePrefix: '0' }, queues: [{ name: 'service' }], agents: [{ id: 'A1', name: 'Li Na', skills: { service: 1 } }] },
+      api: { users: [{ username: 'A1', passwordHash: await hashPassword(password), role: 'agent', agentId: 'A1' }] },
+    },
+  });
+  const acd = site.acd!;
+  acd.revisits.importCsv('after-repair', 'number,name,customer_id,note,priority\n13800001111,Wang Fang,10086,router replaced,5\n13900002222,Zhao Lei,,,1\n');
+  const desk = new SimulatedAgentDesk({ url: `mqtt://127.0.0.1:${acd.brokerAddress!.port}`, site: 'test', agentId: 'A1', password, device: '201', profile: { talkMs: 3_600_000 } });
+  const started = desk.start();
+  await site.advance(1000, 100);
+  await started;
+  const command = async (cmd: Parameters<typeof desk.command>[0]) => {
+    const reply = desk.command(cmd);
+    await site.advance(500, 50);
+    return reply;
+  };
+  const next = (await command({ cmd: 'revisitNext', list: 'after-repair' })) as { task: { id: number; name: string; note: string }; customer: { id: string } };
+  t.match(next, { task: { name: 'Wang Fang', note: 'router replaced' }, customer: { id: '10086' } }, 'the highest priority first, with the customer record');
+  const placed = (await command({ cmd: 'revisitCall', taskId: next.task.id })) as { callId: string };
+  t.ok(placed.callId, 'MakeCall from the agent’s extension');
+  t.equal(acd.engine.agents.get('A1')?.state, 'talking', 'the agent is on the revisit call');
+  await site.advance(20_000, 100);
+  await command({ cmd: 'hangup' });
+  await site.advance(1000, 100);
+  const result = (await command({ cmd: 'revisitResult', taskId: next.task.id, outcome: 'noAnswer', note: 'no one home' })) as { retryAt: number };
+  t.equal(result.retryAt - Date.now(), 120 * 60_000 - 500, 'no answer: tried again in two hours');
+  const attempts = acd.revisits.tasks('after-repair').find((task) => task.id === next.task.id);
+  t.match(attempts, { state: 'pending', attempts: 1, lastOutcome: 'noAnswer' });
+  const refused = desk.command({ cmd: 'revisitResult', taskId: next.task.id, outcome: 'reached' }).then(() => 'accepted', (error: Error) => error.message);
+  await site.advance(500, 50);
+  t.match(await refused, /notAssigned/, 'a task not assigned to the agent is refused');
+  const stopped = desk.stop();
+  await site.advance(2000, 100);
+  await stopped;
+});

@@ -16,6 +16,7 @@ import { ensureDataDir, resolveDataDir } from '../data-dir.js';
 import { createLogger } from '../logger.js';
 import { CallFlowPrinter, callIdOf } from './call-flow.js';
 import { formatEventLine } from './csta-format.js';
+import { startDemoAcd } from './demo-acd.js';
 import { startDemoIvr } from './demo-ivr.js';
 
 const DEFAULT_SCENARIO = fileURLToPath(new URL('../../../simulators/switch/scenarios/site-demo.json', import.meta.url));
@@ -26,6 +27,8 @@ interface DemoOptions {
   lines: string;
   cards: string;
   ivr: boolean;
+  acd: boolean;
+  mqtt: string;
   dialplan?: string;
   scenario: string;
   duration?: string;
@@ -43,6 +46,8 @@ export function registerDemoCommand(program: Command): void {
     .option('--lines <url>', "where the simulated PBX serves its analog ports' line link", 'tcp://127.0.0.1:8900')
     .option('--cards <url>', 'where the card simulator serves the card link', 'tcp://127.0.0.1:8810')
     .option('--no-ivr', 'leave out the card simulator and the IVR')
+    .option('--no-acd', 'leave out the ACD, its MQTT API and the simulated agents')
+    .option('--mqtt <url>', 'where the ACD’s embedded MQTT broker listens', 'tcp://127.0.0.1:1883')
     .option('--dialplan <file>', 'dial plan JSON (default: the built-in demo site)')
     .option('--scenario <file>', 'callers and phones scenario JSON', DEFAULT_SCENARIO)
     .option('--duration <seconds>', 'stop after this many seconds (default: run until Ctrl-C)')
@@ -85,9 +90,12 @@ async function runDemo(options: DemoOptions): Promise<void> {
   const devices = await link.listDevices();
   for (const device of devices) if (device.deviceID) await link.monitor(device.deviceID);
   const media = new CallMediaBook();
+  const cardPorts = plan.analogPorts.map((port) => port.number);
+  const acd = options.ivr && options.acd ? await startDemoAcd({ link, records, cardPorts, mqttListen: options.mqtt, clock, logger, out }) : undefined;
   const ivr = options.ivr
-    ? await startDemoIvr({ model, media, link, records, dataDir, linesListen: options.lines, cardsListen: options.cards, clock, logger, out })
+    ? await startDemoIvr({ model, media, link, records, dataDir, linesListen: options.lines, cardsListen: options.cards, acd: acd?.runtime.port, clock, logger, out })
     : undefined;
+  await acd?.startAgents();
   out(`# monitoring ${devices.length} devices; scenario "${scenario.name}" starts`);
 
   let stopping = false;
@@ -110,6 +118,7 @@ async function runDemo(options: DemoOptions): Promise<void> {
   stopping = true;
   run.stop();
   const stats = run.stats;
+  await acd?.stop();
   await link.stop();
   await ivr?.stop();
   await server.close();

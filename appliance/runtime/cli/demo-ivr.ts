@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { cardsConfigSchema, loadBoardProfile } from '../../cards/index.js';
 import type { PbxLink } from '../../csta/pbx-link.js';
-import { ivrConfigSchema } from '../../ivr/index.js';
+import { ivrConfigSchema, type AcdPort } from '../../ivr/index.js';
 import type { RecordsStore } from '../../store/records/index.js';
 import { startCardSimulator, type CardSimulator } from '../../../simulators/cards/index.js';
 import { startLineServer, type CallMediaBook, type LineServer, type LineSwitch } from '../../../simulators/switch/index.js';
@@ -34,6 +34,8 @@ export async function startDemoIvr(options: {
   dataDir: string;
   linesListen: string;
   cardsListen: string;
+  /** The ACD the hotline's queue node hands callers to. */
+  acd?: AcdPort | undefined;
   clock: Clock;
   logger: Logger;
   out: (line: string) => void;
@@ -58,6 +60,7 @@ export async function startDemoIvr(options: {
     ivr,
     records: options.records,
     link: options.link,
+    acd: options.acd,
     clock,
     logger,
     notice: (line) => out(`# ${line}`),

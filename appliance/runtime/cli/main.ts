@@ -1,5 +1,6 @@
 /** The `ccbox` command: one program, subcommands for each face of the appliance. */
 import { Command } from 'commander';
+import { registerApiCommand } from './api-command.js';
 import { registerConfigCommand } from './config-command.js';
 import { registerCstaCommand } from './csta-command.js';
 import { registerDemoCommand } from './demo-command.js';
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   registerSimCommand(program);
   registerConfigCommand(program);
   registerIvrCommands(program);
+  registerApiCommand(program);
   return program;
 }
 

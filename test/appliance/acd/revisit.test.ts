@@ -168,7 +168,10 @@ t.test('two agents asking at once never get the same task', async (t) => {
     t.equal((one?.length ?? 0) + (two?.length ?? 0), 300, 'every task handed out once');
     t.equal(new Set([...(one ?? []), ...(two ?? [])]).size, 300, 'no task twice');
     const raw = new Database(path, { readonly: true });
-    t.same(raw.prepare("SELECT state, count(DISTINCT assigned_agent) AS agents, count(*) AS n FROM revisit_tasks GROUP BY state").all(), [{ state: 'assigned', agents: 2, n: 300 }]);
+    // How the 300 split between the threads depends on scheduling (one may take them all on a busy machine); each is assigned once.
+    t.same(raw.prepare('SELECT state, count(*) AS n FROM revisit_tasks GROUP BY state').all(), [{ state: 'assigned', n: 300 }]);
+    const byAgent = raw.prepare('SELECT assigned_agent AS agent, count(*) AS n FROM revisit_tasks GROUP BY assigned_agent').all() as { agent: string; n: number }[];
+    t.same(byAgent.map((row) => row.n).sort(), results.map((r) => (r as number[]).length).filter((n) => n > 0).sort(), 'the rows agree with what each thread was handed');
     raw.close();
   });
 });

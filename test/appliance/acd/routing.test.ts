@@ -1,6 +1,7 @@
 /** The ACD engine on fake time: every strategy, skills and penalties, priorities, ring timeouts, overflow, callbacks, agent states. */
 import t from 'tap';
-import { AcdError, brokenInvariants } from '../../../appliance/acd/index.js';
+import { unsupportedOnPbx } from '../../../appliance/acd/config.js';
+import { AcdError, acdConfigSchema, brokenInvariants } from '../../../appliance/acd/index.js';
 import { DATA, acdUnderTest } from '../../helpers/acd-engine.js';
 
 const agents = (n: number, extra: Record<string, unknown> = {}) =>
@@ -324,4 +325,11 @@ t.test('an agent with a private call on the phone is not offered; preview calls 
   t.equal(acd.engine.agents.get('a1')?.state, 'talking');
   acd.engine.callEnded('o1');
   t.equal(acd.engine.agents.get('a1')?.state, 'notReady', 'no queue: no wrap-up; back to the not-ready it had');
+});
+
+t.test('ringAll on a card port or a routing point is refused when the ACD starts on a PBX, naming the queue', async (t) => {
+  const config = acdConfigSchema.parse({
+    queues: [{ name: 'hunt', strategy: 'ringAll' }, { name: 'rp', strategy: 'ringAll', waitAt: 'routingPoint', pbxDevice: '700' }, { name: 'group', strategy: 'ringAll', waitAt: 'pbxGroup', pbxDevice: '600' }],
+  });
+  t.match(unsupportedOnPbx(config), [/^acd\.queues\.0\.strategy: ringAll cannot ring several phones from a card port/, /^acd\.queues\.1\.strategy: .*routing point/]);
 });

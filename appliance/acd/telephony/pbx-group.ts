@@ -1,0 +1,370 @@
+/**
+ * Calls that wait in the PBX's own ACD group (queue waitAt "pbxGroup", pbxDevice = the group's
+ * number): the PBX holds the caller and picks the agent, ccbox watches the group and drives the
+ * agents' states there. The group's monitor reports a call queueing (Queued: the call joins the
+ * ACD queue under its CSTA call ID), the PBX ringing a member (Delivered, cause
+ * enteringDistribution: ccbox records the offer) and the call leaving the group otherwise (the
+ * caller hung up, or the group's own overflow: the call leaves the queue). Answer and clearing at
+ * the agent's phone are AgentPhones' work. Every agent who serves a pbxGroup queue has their
+ * ccbox state mirrored to the PBX with SetAgentState, so the PBX delivers only to agents ccbox
+ * has ready.
+ */
+import { normalizeDeviceId } from '../../csta/device-id.js';
+import type { PbxLinkEvents } from '../../csta/events.js';
+import type { MessageOf } from '../../csta/messages.js';
+import type { AgentState, PbxLink } from '../../csta/pbx-link.js';
+import type { Logger } from '../../runtime/logger.js';
+import type { AcdEngine } from '../engine.js';
+import type { AcdEngineEvents, AgentStateChange, LeftEvent, RetractEvent } from '../events.js';
+import type { AgentStateName } from '../model.js';
+
+/** The agent as the PBX knows them: SetAgentState names the agent, and logging on may need a password. */
+export interface PbxAgentIdentity {
+  agentID: string;
+  password?: string;
+}
+
+export interface PbxGroupQueuesOptions {
+  engine: AcdEngine;
+  link: PbxLink;
+  logger: Logger;
+  /** The PBX agent of a ccbox agent (default: the same agent ID, no password); undefined: not mirrored. */
+  agentIds?: (ccboxAgentId: string) => PbxAgentIdentity | undefined;
+}
+
+/** ccbox's states the PBX has a state for; offered, talking and held are the PBX's own (busy). */
+const PBX_STATE: Partial<Record<AgentStateName, AgentState>> = { ready: 'ready', notReady: 'notReady', wrapUp: 'workingAfterCall', loggedOut: 'loggedOff' };
+
+interface Ringing {
+  readonly device: string;
+  /** The ccbox agent logged in at that phone, if any. */
+  readonly agentId: string | undefined;
+  /** ccbox holds an offer for it (offeredByPbx took it, and it was not retracted since). */
+  offered: boolean;
+}
+
+/** One CSTA call (its callID is the ACD call's ID) waiting in a PBX group or ringing from there. */
+interface GroupCall {
+  readonly callId: string;
+  /** The group the call waits in, or last waited in. */
+  readonly group: string;
+  /** The member the PBX rings with the call. */
+  ringing: Ringing | undefined;
+}
+
+export class PbxGroupQueues {
+  readonly #calls = new Map<string, GroupCall>();
+  /** Group devices this adapter started a monitor for (or is starting). */
+  readonly #monitored = new Set<string>();
+  /** ccbox agent → the phone the PBX agent was logged on at by ccbox. */
+  readonly #mirroredAt = new Map<string, string>();
+  /** ccbox agent → the SetAgentState requests under way, one after the other. */
+  readonly #chains = new Map<string, Promise<void>>();
+  readonly #detach: (() => void)[] = [];
+
+  constructor(private readonly options: PbxGroupQueuesOptions) {}
+
+  start(): void {
+    const { link, engine } = this.options;
+    const onLink = <K extends keyof PbxLinkEvents>(event: K, listener: (...args: PbxLinkEvents[K]) => void) => {
+      link.on(event, listener as never);
+      this.#detach.push(() => link.off(event, listener as never));
+    };
+    const onEngine = <K extends keyof AcdEngineEvents>(event: K, listener: (...args: AcdEngineEvents[K]) => void) => {
+      engine.on(event, listener as never);
+      this.#detach.push(() => engine.off(event, listener as never));
+    };
+    onLink('linkUp', () => {
+      this.syncMonitors();
+      this.#syncAgentStates();
+    });
+    onLink('linkDown', () => this.#linkLost());
+    onLink('QueuedEvent', (event, device) => this.#queued(event, device));
+    onLink('DeliveredEvent', (event, device) => this.#delivered(event, device));
+    onLink('DivertedEvent', (event, device) => this.#diverted(event, device));
+    onLink('EstablishedEvent', (event) => this.#established(event));
+    onLink('ConnectionClearedEvent', (event) => this.#connectionCleared(event));
+    onLink('CallClearedEvent', (event) => this.#callCleared(event));
+    onEngine('agentState', (change) => this.#agentState(change));
+    onEngine('retract', (retract) => this.#retract(retract));
+    onEngine('connected', (connected) => this.#calls.delete(connected.callId));
+    onEngine('left', (left) => this.#left(left));
+    if (link.isUp) {
+      this.syncMonitors();
+      this.#syncAgentStates();
+    }
+  }
+
+  stop(): void {
+    for (const detach of this.#detach.splice(0)) detach();
+    for (const device of this.#monitored) this.#unmonitor(device);
+    this.#monitored.clear();
+  }
+
+  /** Monitors the group of every pbxGroup queue, and stops monitors no queue needs (after a configuration change). */
+  syncMonitors(): void {
+    const { link, logger } = this.options;
+    if (!link.isUp) return;
+    const wanted = new Set(this.#groupDevices());
+    for (const device of this.#monitored) {
+      if (wanted.has(device)) continue;
+      this.#monitored.delete(device);
+      this.#unmonitor(device);
+    }
+    const running = new Set(link.monitoredDevices());
+    for (const device of wanted) {
+      if (this.#monitored.has(device) && running.has(device)) continue;
+      this.#monitored.add(device);
+      link.monitor(device).then(
+        () => logger.info({ group: device }, 'monitoring the PBX ACD group'),
+        (error: Error) => {
+          this.#monitored.delete(device);
+          logger.error({ group: device, err: error }, 'cannot monitor the PBX ACD group: its calls stay unseen by ccbox until the link comes up again');
+        },
+      );
+    }
+  }
+
+  #unmonitor(device: string): void {
+    this.options.link.unmonitor(device).catch((error: Error) => this.options.logger.warn({ group: device, err: error }, 'cannot stop monitoring the PBX ACD group'));
+  }
+
+  #groupDevices(): string[] {
+    return [...new Set(this.options.engine.config.queues.flatMap((q) => (q.waitAt === 'pbxGroup' && q.pbxDevice !== undefined ? [q.pbxDevice] : [])))];
+  }
+
+  #queueAt(device: string): string | undefined {
+    return this.options.engine.config.queues.find((q) => q.waitAt === 'pbxGroup' && q.pbxDevice === device)?.name;
+  }
+
+  // ---- the calls, from the switch ----
+
+  /** A call queues at a group: a new call joins the ACD queue; a call that rang at an agent is back. */
+  #queued(event: MessageOf<'QueuedEvent'>, device: string | undefined): void {
+    const { engine, logger } = this.options;
+    const group = normalizeDeviceId(event.queuedConnection.deviceID ?? '');
+    if (device !== group) return;
+    const queue = this.#queueAt(group);
+    if (!queue) return;
+    const callId = event.queuedConnection.callID;
+    const known = this.#calls.get(callId);
+    if (known) {
+      // It rang at an agent without an answer and the PBX put it back in the group (or DeflectCall did).
+      if (known.ringing) this.#stopRinging(known, 'the call rang out at the agent and is back in the PBX group');
+      return;
+    }
+    const call: GroupCall = { callId, group, ringing: undefined };
+    this.#calls.set(callId, call);
+    const callerId = event.callingDevice ? normalizeDeviceId(event.callingDevice) : undefined;
+    try {
+      // A refusal ('left') arrives before enqueue returns.
+      engine.enqueue(callId, queue, { ...(callerId ? { callerId } : {}), language: 'zh', vip: false, keys: [], path: [], variables: {} });
+    } catch (error) {
+      this.#calls.delete(callId);
+      logger.warn({ callId, queue, group, err: error }, 'the ACD refused the call queued at the PBX group: the PBX serves it alone');
+    }
+  }
+
+  /** The PBX rings a member with a call from the group (seen on the group's monitor). */
+  #delivered(event: MessageOf<'DeliveredEvent'>, device: string | undefined): void {
+    const call = this.#calls.get(event.connection.callID);
+    if (!call || device !== call.group) return;
+    const member = normalizeDeviceId(event.alertingDevice ?? event.connection.deviceID ?? '');
+    const fromGroup = event.cause === 'enteringDistribution' || (event.lastRedirectionDevice !== undefined && normalizeDeviceId(event.lastRedirectionDevice) === call.group);
+    if (member === call.group || !fromGroup) return;
+    const { engine, logger } = this.options;
+    const agent = engine.agents.atDevice(member);
+    const ringing: Ringing = { device: member, agentId: agent?.id, offered: false };
+    call.ringing = ringing;
+    if (!agent) {
+      logger.warn({ callId: call.callId, group: call.group, device: member }, 'the PBX rings a member no ccbox agent is logged in at: the PBX agent states and ccbox disagree');
+      return;
+    }
+    ringing.offered = engine.offeredByPbx(call.callId, agent.id);
+    if (!ringing.offered) {
+      logger.warn({ callId: call.callId, group: call.group, device: member, agent: agent.id, state: agent.state, phoneBusy: agent.phoneBusy }, 'the PBX rings an agent ccbox does not see free: the PBX and ccbox disagree about that agent');
+    }
+  }
+
+  #diverted(event: MessageOf<'DivertedEvent'>, device: string | undefined): void {
+    const call = this.#calls.get(event.connection.callID);
+    const from = normalizeDeviceId(event.connection.deviceID ?? '');
+    if (!call || device !== from) return;
+    const to = event.newDestination === undefined ? undefined : normalizeDeviceId(event.newDestination);
+    if (from === call.group) {
+      // distributed: the group handed the call to the member its Delivered named.
+      if (event.cause === 'distributed') return;
+      // Any other way out of the group (queueTimeOverflow: the group's own overflow after its
+      // waiting time; redirected: someone deflected the waiting call): it left without an agent.
+      return this.#gone(call, { cause: event.cause, to }, 'the call left the PBX group without reaching an agent');
+    }
+    if (from !== call.ringing?.device) return;
+    this.#stopRinging(call, 'the call stopped ringing at the agent unanswered');
+    // Back to the group: its Queued follows and the call keeps its place. Elsewhere (the phone
+    // forwarded it): the call is no longer the ACD's.
+    if (to !== call.group) this.#gone(call, { cause: event.cause, to }, 'the call went on from the agent’s phone to somewhere else');
+  }
+
+  /** Answered at a phone ccbox holds no offer for (an offered agent's answer is AgentPhones' and ends this adapter's part in 'connected'). */
+  #established(event: MessageOf<'EstablishedEvent'>): void {
+    const call = this.#calls.get(event.establishedConnection.callID);
+    const at = normalizeDeviceId(event.establishedConnection.deviceID ?? '');
+    if (!call?.ringing || call.ringing.offered || at !== call.ringing.device) return;
+    this.#gone(call, { device: at }, 'a phone answered the call without a ccbox offer: the ACD lets it go');
+  }
+
+  #connectionCleared(event: MessageOf<'ConnectionClearedEvent'>): void {
+    const call = this.#calls.get(event.droppedConnection.callID);
+    if (!call) return;
+    const dropped = normalizeDeviceId(event.droppedConnection.deviceID ?? '');
+    if (dropped === call.ringing?.device) {
+      // The ringing phone refused the call: the PBX puts it back in the group (Queued) or ends it (CallCleared).
+      return this.#stopRinging(call, 'the agent’s phone dropped the ringing call');
+    }
+    // The caller hung up, while waiting in the group or while an agent's phone rang.
+    this.#gone(call, { released: dropped, cause: event.cause }, 'the caller hung up before reaching an agent');
+  }
+
+  /** The whole call is gone (a switch may report the caller's hang-up only this way). */
+  #callCleared(event: MessageOf<'CallClearedEvent'>): void {
+    const call = this.#calls.get(event.clearedCall.callID);
+    if (call) this.#gone(call, { cause: event.cause }, 'the call was cleared before reaching an agent');
+  }
+
+  /** The ringing at an agent ended without an answer: ccbox's offer is withdrawn, the call waits again. */
+  #stopRinging(call: GroupCall, why: string): void {
+    const ringing = call.ringing;
+    if (!ringing) return;
+    call.ringing = undefined;
+    this.options.logger.info({ callId: call.callId, device: ringing.device, agent: ringing.agentId }, why);
+    if (ringing.offered && ringing.agentId !== undefined) this.options.engine.withdrawnByPbx(call.callId, ringing.agentId);
+  }
+
+  /** The call left the group (and the ACD) without an agent: it leaves the queue as abandoned. */
+  #gone(call: GroupCall, detail: Record<string, unknown>, why: string): void {
+    this.#calls.delete(call.callId);
+    this.options.logger.info({ callId: call.callId, group: call.group, ...detail }, why);
+    this.options.engine.abandon(call.callId);
+  }
+
+  #linkLost(): void {
+    const lost = [...this.#calls.keys()];
+    this.#calls.clear();
+    if (lost.length > 0) this.options.logger.warn({ calls: lost }, 'the CSTA link dropped: calls in the PBX groups are left to the PBX');
+    for (const callId of lost) this.options.engine.abandon(callId);
+  }
+
+  // ---- the calls, from the ACD ----
+
+  /** ccbox took back an offer the PBX still rings (the agent went not-ready or logged out): the call goes back to the group. */
+  #retract(retract: RetractEvent): void {
+    const call = this.#calls.get(retract.callId);
+    const ringing = call?.ringing;
+    if (!call || !ringing?.offered || ringing.agentId !== retract.agentId) return;
+    ringing.offered = false;
+    if (retract.reason !== 'agentLeft') return;
+    // After the agent's new state reaches the PBX (the agentState event follows this one), or the
+    // PBX would hand the call straight back to the same agent.
+    queueMicrotask(() =>
+      this.#enqueueForAgent(retract.agentId, async () => {
+        if (this.#calls.get(call.callId) !== call || call.ringing !== ringing) return;
+        try {
+          await this.options.link.deflectCall({ callID: call.callId, deviceID: ringing.device }, call.group);
+        } catch (error) {
+          this.options.logger.warn({ callId: call.callId, device: ringing.device, group: call.group, err: error }, 'cannot send the ringing call back to the PBX group');
+        }
+      }),
+    );
+  }
+
+  /** The ACD let the call go (its maximum wait, leave rule, refusal): a number to go to is dialled from the group, else the PBX keeps it. */
+  #left(left: LeftEvent): void {
+    const call = this.#calls.get(left.callId);
+    if (!call) return;
+    this.#calls.delete(call.callId);
+    if (left.reason === 'abandoned') return;
+    const { link, logger } = this.options;
+    const target = left.action?.kind === 'number' ? left.action.target : undefined;
+    if (target === undefined || call.ringing) {
+      logger.info({ callId: call.callId, group: call.group, reason: left.reason, action: left.action?.kind }, 'the ACD let the call go: it stays with the PBX group');
+      return;
+    }
+    link.deflectCall({ callID: call.callId, deviceID: call.group }, target).catch((error: Error) =>
+      logger.warn({ callId: call.callId, group: call.group, target, err: error }, 'cannot move the call from the PBX group to its overflow number'),
+    );
+  }
+
+  // ---- agent states, to the switch ----
+
+  #servesGroup(agentId: string): boolean {
+    const agent = this.options.engine.agents.get(agentId);
+    if (!agent) return false;
+    const pbxQueues = new Set(this.options.engine.config.queues.flatMap((q) => (q.waitAt === 'pbxGroup' ? [q.name] : [])));
+    return [...agent.queues].some((queue) => pbxQueues.has(queue));
+  }
+
+  #identity(agentId: string): PbxAgentIdentity | undefined {
+    return this.options.agentIds ? this.options.agentIds(agentId) : { agentID: agentId };
+  }
+
+  #agentState(change: AgentStateChange): void {
+    if (!this.#servesGroup(change.agentId)) return;
+    const wanted = PBX_STATE[change.state];
+    const device = change.device;
+    if (wanted === undefined || device === undefined) return;
+    const identity = this.#identity(change.agentId);
+    if (!identity) return;
+    const steps: { device: string; state: AgentState }[] = [];
+    const before = this.#mirroredAt.get(change.agentId);
+    if (wanted === 'loggedOff') {
+      this.#mirroredAt.delete(change.agentId);
+      steps.push({ device: before ?? device, state: 'loggedOff' });
+    } else {
+      // A login, or the agent moved to another phone: logged on there first.
+      if (before !== undefined && before !== device) steps.push({ device: before, state: 'loggedOff' });
+      if (change.previous === 'loggedOut' || before !== device) steps.push({ device, state: 'loggedOn' });
+      this.#mirroredAt.set(change.agentId, device);
+      steps.push({ device, state: wanted });
+    }
+    this.#mirror(change.agentId, identity, steps);
+  }
+
+  /** After (re)connecting: the PBX agent of every logged-in agent is logged on and put in ccbox's state. */
+  #syncAgentStates(): void {
+    for (const agent of this.options.engine.agents.all()) {
+      if (agent.state === 'loggedOut' || agent.device === undefined || !this.#servesGroup(agent.id)) continue;
+      const identity = this.#identity(agent.id);
+      if (!identity) continue;
+      const wanted = PBX_STATE[agent.state];
+      this.#mirroredAt.set(agent.id, agent.device);
+      this.#mirror(agent.id, identity, [{ device: agent.device, state: 'loggedOn' }, ...(wanted ? [{ device: agent.device, state: wanted }] : [])]);
+    }
+  }
+
+  #mirror(agentId: string, identity: PbxAgentIdentity, steps: { device: string; state: AgentState }[]): void {
+    const { link, logger } = this.options;
+    this.#enqueueForAgent(agentId, async () => {
+      for (const { device, state } of steps) {
+        const extra = state === 'loggedOn' && identity.password !== undefined ? { agentID: identity.agentID, password: identity.password } : { agentID: identity.agentID };
+        try {
+          await link.setAgentState(device, state, extra);
+        } catch (error) {
+          logger.warn({ agent: agentId, pbxAgent: identity.agentID, device, state, err: error }, 'the PBX refused the agent state');
+          // Not logged on: the states after it would be refused too.
+          if (state === 'loggedOn') return;
+        }
+      }
+    });
+  }
+
+  /** Runs `work` after the agent's earlier requests, so the PBX takes them in order. */
+  #enqueueForAgent(agentId: string, work: () => Promise<void>): void {
+    const next = (this.#chains.get(agentId) ?? Promise.resolve())
+      .then(work)
+      .catch((error: unknown) => this.options.logger.error({ agent: agentId, err: error }, 'a request to the PBX for the agent failed'))
+      .finally(() => {
+        if (this.#chains.get(agentId) === next) this.#chains.delete(agentId);
+      });
+    this.#chains.set(agentId, next);
+  }
+}
