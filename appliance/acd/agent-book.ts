@@ -17,6 +17,9 @@ export interface AgentBookHooks {
   wrapUpMs(agent: Agent, queue: string | undefined): number;
 }
 
+/** The not-ready reason of an agent who sent their caller to the IVR and waits for them to come back. */
+export const AWAITING_CALLER = 'awaitingCaller';
+
 const ON_CALL: ReadonlySet<AgentStateName> = new Set(['offered', 'talking', 'held']);
 
 export class AgentBook {
@@ -27,7 +30,7 @@ export class AgentBook {
   constructor(readonly hooks: AgentBookHooks) {}
 
   configure(config: AcdConfig): void {
-    this.#reasons = new Set([...config.notReadyReasons, 'missed', 'login', 'supervisor']);
+    this.#reasons = new Set([...config.notReadyReasons, 'missed', 'login', 'supervisor', AWAITING_CALLER]);
     const now = this.hooks.clock.now();
     config.agents.forEach((agentConfig: AgentConfig, order) => {
       const known = this.#agents.get(agentConfig.id);
@@ -128,7 +131,9 @@ export class AgentBook {
   /** The agent's call is over: wrap-up, then the pending state or ready. */
   afterCall(agent: Agent, queue: string | undefined): void {
     const wrapMs = this.hooks.wrapUpMs(agent, queue);
-    if (wrapMs <= 0) return this.#wrapUpOver(agent);
+    // The caller went to the IVR and comes back: the call is not over, so no wrap-up yet.
+    const awaiting = agent.pending?.state === 'notReady' && agent.pending.reason === AWAITING_CALLER;
+    if (wrapMs <= 0 || awaiting) return this.#wrapUpOver(agent);
     this.set(agent, 'wrapUp');
     agent.wrapUpTimer = this.hooks.clock.setTimeout(() => {
       agent.wrapUpTimer = undefined;

@@ -96,6 +96,8 @@ export const acdConfigSchema = z
         internalMaxLength: z.number().int().min(1).max(12).default(5).describe('numbers this long or shorter are extensions and get no prefix'),
       })
       .prefault({}),
+    ivrNumber: z.string().regex(/^[0-9*#]{1,32}$/, { error: 'expected the number that reaches the IVR ports' }).optional().describe('where an agent sends a caller for an IVR flow (e.g. a PIN check) that brings them back'),
+    returnWaitSeconds: z.number().int().min(10).max(3600).default(180).describe('how long an agent who sent a caller to the IVR waits for them (not ready, reason awaitingCaller)'),
     expectedWaitSamples: z.number().int().min(1).max(1000).default(20).describe('answered calls the rolling average wait is taken over'),
   })
   .superRefine((acd, ctx) => {

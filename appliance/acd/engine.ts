@@ -35,6 +35,8 @@ export class AcdEngine extends EventEmitter<AcdEngineEvents> {
   readonly #queues = new Map<string, AcdQueue>();
   readonly #calls = new Map<string, AcdCall>();
   readonly #dirty = new Set<AcdQueue>();
+  /** Queues holding calls only a given agent may take, by agent. */
+  readonly #targeted = new Map<string, Set<AcdQueue>>();
   #config: AcdConfig;
   #inBatch = false;
   #suspended = false;
@@ -50,6 +52,7 @@ export class AcdEngine extends EventEmitter<AcdEngineEvents> {
       events: this,
       changed: (agent) => {
         for (const name of agent.queues) this.#markDirty(name);
+        for (const queue of this.#targeted.get(agent.id) ?? []) this.#dirty.add(queue);
       },
       wrapUpMs: (agent, queue) => 1000 * (agent.config.wrapUpSeconds ?? (queue === undefined ? undefined : this.#queues.get(queue)?.config.wrapUpSeconds) ?? 0),
     });
@@ -150,12 +153,18 @@ export class AcdEngine extends EventEmitter<AcdEngineEvents> {
   // ---- calls ----
 
   /** A call joins a queue. Whatever happens to it next arrives as events with its callId. */
-  enqueue(callId: string, queueName: string, data: CallData, options: { priority?: number } = {}): JoinResult {
+  /** `agent`: only this agent may take the call (a caller coming back from the IVR to the agent who sent them). */
+  enqueue(callId: string, queueName: string, data: CallData, options: { priority?: number; agent?: string } = {}): JoinResult {
     return this.#batch(() => {
       const queue = this.#queues.get(queueName);
       if (this.#calls.has(callId)) throw new AcdError('badState', `call ${callId} is already queued`);
       const priority = options.priority ?? (data.vip ? 10 : 0);
       const call = this.#newCall(callId, 'inbound', queueName, priority, data);
+      if (options.agent !== undefined) {
+        const target = this.agents.require(options.agent);
+        call.targetAgent = target.id;
+        if (queue) this.#targetedQueues(target.id).add(queue);
+      }
       if (!queue) {
         this.emit('left', { callId, queue: queueName, reason: 'unknownQueue', waitedMs: 0, at: this.#clock.now() });
         return { joined: false, reason: 'unknownQueue' };
@@ -354,6 +363,12 @@ export class AcdEngine extends EventEmitter<AcdEngineEvents> {
     }
   }
 
+  #targetedQueues(agentId: string): Set<AcdQueue> {
+    let queues = this.#targeted.get(agentId);
+    if (!queues) this.#targeted.set(agentId, (queues = new Set()));
+    return queues;
+  }
+
   #markDirty(name: string): void {
     const queue = this.#queues.get(name);
     if (queue) this.#dirty.add(queue);
@@ -546,6 +561,16 @@ export class AcdEngine extends EventEmitter<AcdEngineEvents> {
     if (this.#suspended) this.#dirty.clear();
   }
 
+  /** Calls that only one agent may take are offered to that agent whenever they are free. */
+  #fillTargeted(queue: AcdQueue): void {
+    const now = this.#clock.now();
+    for (const call of [...queue.calls]) {
+      if (call.targetAgent === undefined || call.notBefore > now) continue;
+      const agent = this.agents.get(call.targetAgent);
+      if (isFreeFor(call, agent)) this.#offer(call, agent, queue, false);
+    }
+  }
+
   #applyLeaveRule(queue: AcdQueue): void {
     const { leaveWhen, overflow } = queue.config;
     if (leaveWhen === 'never' || queue.calls.length === 0) return;
@@ -560,12 +585,13 @@ export class AcdEngine extends EventEmitter<AcdEngineEvents> {
 
   #fill(queue: AcdQueue): void {
     if (queue.calls.length === 0 || queue.config.waitAt === 'pbxGroup') return;
+    this.#fillTargeted(queue);
     let free = freeMembers(queue);
     if (free.length === 0) return;
     const now = this.#clock.now();
     const ringAll = queue.config.strategy === 'ringAll';
     for (const call of [...queue.calls]) {
-      if (call.phase !== 'waiting' || call.queue !== queue.name || call.notBefore > now) continue;
+      if (call.phase !== 'waiting' || call.queue !== queue.name || call.notBefore > now || call.targetAgent !== undefined) continue;
       const allowed = queue.allowedPenalty(now - call.joinedAt);
       const able = free.filter((agent) => queue.penaltyOf(agent) <= allowed);
       let candidates = able.filter((agent) => !call.missedBy.has(agent.id));
@@ -581,6 +607,10 @@ export class AcdEngine extends EventEmitter<AcdEngineEvents> {
       if (free.length === 0) return;
     }
   }
+}
+
+function isFreeFor(call: AcdCall, agent: Agent | undefined): agent is Agent {
+  return agent !== undefined && isFree(agent) && call.phase === 'waiting';
 }
 
 function isFree(agent: Agent): boolean {

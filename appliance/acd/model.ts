@@ -69,6 +69,8 @@ export interface AcdCall {
   callbackNumber: string | undefined;
   callbackAttempts: number;
   overflowHops: number;
+  /** Only this agent may take the call. */
+  targetAgent?: string;
   timers: TimerHandle[];
   lastAnnounced: { position: number; expectedWaitSeconds: number } | undefined;
 }

@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { type AcdEngine, AcdError, type Agent, type CallControl } from '../acd/index.js';
 import { type RevisitList, RevisitError } from '../acd/revisit.js';
 import { dialable } from '../acd/telephony/callback-dialer.js';
+import type { IvrHandoffs } from '../acd/telephony/ivr-handoffs.js';
 import type { Clock } from '../runtime/clock.js';
 import type { Logger } from '../runtime/logger.js';
 import { AcdPublisher, agentStatePayload } from './acd-publisher.js';
@@ -26,8 +27,8 @@ export interface AcdApiOptions {
   site: string;
   engine: AcdEngine;
   calls?: CallControl;
-  /** How a desktop's hang-up ends the agent's call (default: clear it; the after-call survey transfers instead). */
-  hangup?: (agent: Agent, device: string) => Promise<void>;
+  /** Callers sent to the IVR: the after-call survey (a desktop hang-up transfers instead of clearing) and sendToIvr. */
+  handoffs?: Pick<IvrHandoffs, 'hangup' | 'sendToIvr'>;
   config?: ConfigPort;
   /** The revisit (回访) lists agents work through. */
   revisits?: RevisitList;
@@ -136,26 +137,42 @@ export class AcdApi {
       case 'wrapUpDone':
         engine.wrapUpDone(agentId);
         return agentStatePayload(agent);
-      case 'answer':
-        return this.#calls().answer(this.#device(agent));
+      case 'answer': {
+        const device = this.#device(agent);
+        return this.#calls().answer(device);
+      }
       case 'hangup': {
         const device = this.#device(agent);
-        return this.options.hangup ? this.options.hangup(agent, device) : this.#calls().hangup(device);
+        return this.options.handoffs ? this.options.handoffs.hangup(agent, device) : this.#calls().hangup(device);
       }
-      case 'hold':
-        return this.#calls().hold(this.#device(agent));
-      case 'retrieve':
-        return this.#calls().retrieve(this.#device(agent));
-      case 'transfer':
-        return this.#calls().transfer(this.#device(agent), command.target);
-      case 'consult':
-        return this.#calls().consult(this.#device(agent), command.target);
-      case 'completeTransfer':
-        return this.#calls().completeTransfer(this.#device(agent));
-      case 'conference':
-        return this.#calls().conference(this.#device(agent));
-      case 'cancelConsult':
-        return this.#calls().cancelConsult(this.#device(agent));
+      case 'hold': {
+        const device = this.#device(agent);
+        return this.#calls().hold(device);
+      }
+      case 'retrieve': {
+        const device = this.#device(agent);
+        return this.#calls().retrieve(device);
+      }
+      case 'transfer': {
+        const device = this.#device(agent);
+        return this.#calls().transfer(device, command.target);
+      }
+      case 'consult': {
+        const device = this.#device(agent);
+        return this.#calls().consult(device, command.target);
+      }
+      case 'completeTransfer': {
+        const device = this.#device(agent);
+        return this.#calls().completeTransfer(device);
+      }
+      case 'conference': {
+        const device = this.#device(agent);
+        return this.#calls().conference(device);
+      }
+      case 'cancelConsult': {
+        const device = this.#device(agent);
+        return this.#calls().cancelConsult(device);
+      }
       case 'makeCall': {
         const device = this.#device(agent);
         if (agent.call || agent.offer) throw new CommandRefused('onCall', `agent ${agentId} is on a call`);
@@ -183,6 +200,10 @@ export class AcdApi {
           ...(command.note !== undefined ? { note: command.note } : {}),
           ...(command.retryAt !== undefined ? { retryAt: command.retryAt } : {}),
         });
+      }
+      case 'sendToIvr': {
+        if (!this.options.handoffs) throw new CommandRefused('noCallControl', 'sending callers to the IVR needs the PBX link, which is not configured');
+        return this.options.handoffs.sendToIvr(agent, this.#device(agent), command.flow, command.node);
       }
       case 'callbacks':
         return [...engine.calls()]

@@ -76,7 +76,12 @@ export class AcdPublisher {
       });
       this.#toSupervisors({ type: 'offer', callId: offer.callId, agentId: offer.agentId, queue: offer.queue, at: offer.at });
     });
-    listen('retract', (r) => this.#toAgent(r.agentId, { type: 'retracted', callId: r.callId, reason: r.reason, at: r.at }));
+    listen('retract', (r) => {
+      this.#toAgent(r.agentId, { type: 'retracted', callId: r.callId, reason: r.reason, at: r.at });
+      this.#toSupervisors({ type: 'retract', callId: r.callId, agentId: r.agentId, reason: r.reason, at: r.at });
+    });
+    listen('joined', (j) => this.#toSupervisors({ type: 'joined', callId: j.callId, queue: j.queue, position: j.position, priority: j.priority, at: j.at }));
+    listen('callbackResult', (r) => this.#toSupervisors({ type: 'callbackResult', ...r }));
     listen('connected', (c) => {
       this.#toAgent(c.agentId, { type: 'established', callId: c.callId, queue: c.queue, at: c.at });
       this.#toSupervisors({ type: 'connected', callId: c.callId, agentId: c.agentId, queue: c.queue, waitedMs: c.waitedMs, at: c.at });

@@ -28,6 +28,7 @@ export const agentCommandSchema = z.discriminatedUnion('cmd', [
   z.strictObject({ ...correlation, cmd: z.literal('makeCall'), number }),
   z.strictObject({ ...correlation, cmd: z.literal('wrapUpDone') }),
   z.strictObject({ ...correlation, cmd: z.literal('callbacks') }),
+  z.strictObject({ ...correlation, cmd: z.literal('sendToIvr'), flow: name.describe('an IVR flow whose queue node brings the caller back to this agent'), node: name.optional().describe('where in the flow to start') }),
   z.strictObject({ ...correlation, cmd: z.literal('revisitNext'), list: name.optional().describe('a revisit list (default: any)') }),
   z.strictObject({ ...correlation, cmd: z.literal('revisitCall'), taskId: z.number().int().min(1) }),
   z.strictObject({

@@ -45,7 +45,10 @@ export interface AgentStatePayload {
 
 export type SupervisorEvent =
   | ({ type: 'agentState'; agentId: string } & Omit<Extract<AgentEvent, { type: 'state' }>, 'type'>)
+  | { type: 'joined'; callId: string; queue: string; position: number; priority: number; at: number }
   | { type: 'offer'; callId: string; agentId: string; queue: string; at: number }
+  | { type: 'retract'; callId: string; agentId: string; reason: string; at: number }
+  | { type: 'callbackResult'; callId: string; queue: string; agentId: string; outcome: string; attempt: number; willRetry: boolean; at: number }
   | { type: 'connected'; callId: string; agentId: string; queue: string; waitedMs: number; at: number }
   | { type: 'left'; callId: string; queue: string; reason: string; at: number }
   | { type: 'ended'; callId: string; agentId: string; queue: string; talkMs: number; at: number };

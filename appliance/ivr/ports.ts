@@ -98,6 +98,8 @@ export interface WaitingCaller {
 
 export interface ReturningCall {
   flow: string;
+  /** Where in the flow to start (default: its start node). */
+  node?: string;
   variables: Record<string, string>;
 }
 

@@ -7,7 +7,7 @@ import { AcdEngine, type AcdConfig } from '../acd/index.js';
 import { unsupportedOnPbx } from '../acd/config.js';
 import { AgentPhones } from '../acd/telephony/agent-phones.js';
 import { CardQueuePort } from '../acd/telephony/card-queue.js';
-import { AfterCall } from '../acd/telephony/after-call.js';
+import { IvrHandoffs } from '../acd/telephony/ivr-handoffs.js';
 import { CallbackDialer } from '../acd/telephony/callback-dialer.js';
 import { RoutingPointQueues } from '../acd/telephony/routing-point.js';
 import { PbxGroupQueues } from '../acd/telephony/pbx-group.js';
@@ -65,11 +65,11 @@ export function createAcdRuntime(options: AcdRuntimeOptions): AcdRuntime {
   const releaseRevisits = (change: AgentStateChange) => {
     if (change.state === 'loggedOut') revisits.release(change.agentId);
   };
-  const afterCall = calls ? new AfterCall(engine, calls, clock) : undefined;
+  const handoffs = calls ? new IvrHandoffs(engine, calls, clock) : undefined;
   const routing = link && phones ? new RoutingPointQueues({ engine, link, tracker: phones.tracker, clock, logger: logger.child({ module: 'acd.routing' }) }) : undefined;
   const groups = link ? new PbxGroupQueues({ engine, link, logger: logger.child({ module: 'acd.groups' }) }) : undefined;
   const dialer = link && calls ? new CallbackDialer({ engine, link, calls, clock, logger: logger.child({ module: 'acd.callbacks' }) }) : undefined;
-  const port = link ? new CardQueuePort({ engine, link, ports: options.cardPorts, clock, logger: logger.child({ module: 'acd.cards' }), ...(afterCall ? { afterCall } : {}) }) : undefined;
+  const port = link ? new CardQueuePort({ engine, link, ports: options.cardPorts, clock, logger: logger.child({ module: 'acd.cards' }), ...(handoffs ? { handoffs } : {}) }) : undefined;
   let broker: EmbeddedBroker | undefined;
   let bus: MessageBus | undefined;
   let api: AcdApi | undefined;
@@ -127,7 +127,7 @@ export function createAcdRuntime(options: AcdRuntimeOptions): AcdRuntime {
       const online = () => void bus?.publish(`ccbox/${options.site}/status/health`, JSON.stringify({ state: 'online', since: clock.now() }), { retain: true }).catch(() => undefined);
       online();
       bus.onReconnect(online);
-      api = new AcdApi({ bus, site: options.site, engine, ...(calls ? { calls } : {}), ...(afterCall ? { hangup: (agent, device) => afterCall.hangup(agent, device) } : {}), ...(options.config ? { config: options.config } : {}), revisits, clock, logger: logger.child({ module: 'api' }) });
+      api = new AcdApi({ bus, site: options.site, engine, ...(calls ? { calls } : {}), ...(handoffs ? { handoffs } : {}), ...(options.config ? { config: options.config } : {}), revisits, clock, logger: logger.child({ module: 'api' }) });
       await api.start();
       if (link) {
         const up = (info: { url: string }) => publishLink(true, { url: info.url });

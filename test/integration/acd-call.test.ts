@@ -7,7 +7,7 @@
 import t from 'tap';
 import { hashPassword } from '../../appliance/api/index.js';
 import { SimulatedAgentDesk } from '../../simulators/agents/index.js';
-import { IVR_DID, startIvrSite } from '../helpers/ivr-site.js';
+import { startIvrSite } from '../helpers/ivr-site.js';
 
 const CUSTOMERS = 'id,name,phones,level,vip,language,balance,due\n10086,Wang Fang,13800001111,gold,0,zh,1234.50,2026-12-01\n';
 
@@ -178,6 +178,64 @@ t.test('an agent works the revisit list over MQTT: the next task with its custom
   await site.advance(500, 50);
   t.match(await refused, /notAssigned/, 'a task not assigned to the agent is refused');
   const stopped = desk.stop();
+  await site.advance(2000, 100);
+  await stopped;
+});
+
+t.test('an agent sends the caller to an IVR flow (PIN check) and the caller comes back to the same agent', async (t) => {
+  const password = 'desk-secret';
+  const hash = await hashPassword(password);
+  const pinCheck = {
+    id: 'pin-check',
+    start: 'pin',
+    nodes: {
+      pin: { type: 'collect', prompt: ['enter-account'], variable: 'pin', minDigits: 4, maxDigits: 6, next: 'back', onFailure: 'back' },
+      back: { type: 'queue', queue: 'service', next: 'bye', noAcd: 'bye' },
+      bye: { type: 'hangup' },
+    },
+  };
+  const site = await startIvrSite(t, {
+    flows: [hotline, pinCheck],
+    csta: true,
+    customersCsv: CUSTOMERS,
+    acdConfig: {
+      acd: {
+        ivrNumber: '610',
+        queues: [{ name: 'service', wrapUpSeconds: 60 }],
+        agents: [{ id: 'A1', name: 'Li Na', skills: { service: 1 } }, { id: 'A2', name: 'Zhao Lei', skills: { service: 1 } }],
+      },
+      api: { users: ['A1', 'A2'].map((id) => ({ username: id, passwordHash: hash, role: 'agent' as const, agentId: id })) },
+    },
+  });
+  const acd = site.acd!;
+  const desk = (agentId: string, device: string) => new SimulatedAgentDesk({ url: `mqtt://127.0.0.1:${acd.brokerAddress!.port}`, site: 'test', agentId, password, device, profile: { answerDelayMs: 1000, talkMs: 3_600_000 } });
+  const a1 = desk('A1', '201');
+  const started = a1.start();
+  await site.advance(1000, 100);
+  await started;
+  const caller = site.call('13800001111');
+  await site.advance(3000, 100);
+  caller.press('2');
+  await site.advance(8000, 100);
+  t.equal(acd.engine.agents.get('A1')?.state, 'talking', 'A1 talks to the caller');
+  const a2 = desk('A2', '202');
+  const a2Started = a2.start();
+  await site.advance(1000, 100);
+  await a2Started;
+
+  const sent = a1.command({ cmd: 'sendToIvr', flow: 'pin-check' });
+  await site.advance(1000, 100);
+  await sent;
+  await site.advance(3000, 100);
+  t.same([acd.engine.agents.get('A1')?.state, acd.engine.agents.get('A1')?.reason], ['notReady', 'awaitingCaller'], 'A1 waits for the caller, offered nothing else');
+  const pinCall = site.started[1];
+  t.ok(pinCall, 'the caller is in the PIN check');
+  caller.press('4321#');
+  await site.advance(6000, 100);
+  t.match(a1.lastOffer, { callerId: '13800001111', variables: { pin: '4321', returnToAgent: 'A1' } }, 'the caller came back to A1 with what the IVR collected');
+  t.equal(acd.engine.agents.get('A1')?.state, 'talking', 'and A1 talks to them again');
+  t.equal(a2.counters.offered, 0, 'A2, ready all along, was never offered the returning caller');
+  const stopped = Promise.all([a1.stop(), a2.stop()]);
   await site.advance(2000, 100);
   await stopped;
 });

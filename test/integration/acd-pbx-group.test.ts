@@ -4,17 +4,9 @@
  * the ACD engine, the agents' phones and PbxGroupQueues, under sinon fake time. The PBX picks the
  * agent; ccbox records the offer, the answer and the end.
  */
-import sinon from 'sinon';
 import t, { type Test } from 'tap';
-import { AcdEngine, acdConfigSchema } from '../../appliance/acd/index.js';
-import { AgentPhones } from '../../appliance/acd/telephony/agent-phones.js';
 import { PbxGroupQueues } from '../../appliance/acd/telephony/pbx-group.js';
-import { CstaLink } from '../../appliance/csta/link.js';
-import { loadPbxProfile } from '../../appliance/csta/profile.js';
-import { systemClock } from '../../appliance/runtime/clock.js';
-import { createLogger, silentLogger } from '../../appliance/runtime/logger.js';
-import { createSwitch, demoDialPlan, startSwitchServer } from '../../simulators/switch/index.js';
-import { realDelay } from '../helpers/real-time.js';
+import { startAcdPbxSite } from '../helpers/acd-pbx-site.js';
 
 const GROUP_DID = '0301234500';
 const CALLER = '13800002222';
@@ -34,71 +26,36 @@ const pbxAgentOf = (agentId: string) => {
 };
 
 async function startGroupSite(t: Test, options: SiteOptions) {
-  const clock = sinon.useFakeTimers({ now: Date.parse('2026-11-25T10:00:00+08:00'), toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
-  // GROUP_SITE_LOG=debug shows what the parts log, for a failing test.
-  const logger = process.env.GROUP_SITE_LOG ? createLogger({ level: process.env.GROUP_SITE_LOG }) : silentLogger();
-  // The demo plan's agents start ready on the PBX; here only ccbox logs them on.
-  const plan = demoDialPlan();
-  for (const extension of plan.extensions) if (extension.agent) extension.agent.initialState = 'loggedOff';
-  const sw = createSwitch(plan, { clock: systemClock, logger });
-  const profile = loadPbxProfile('generic-ed4');
-  const server = await startSwitchServer({ model: sw, listen: ['tcp://127.0.0.1:0'], profile, clock: systemClock, logger });
-  const link = new CstaLink({ url: server.addresses[0] as string, profile, credentials: { applicationId: 'ccbox-group-test' }, clock: systemClock, logger });
-  await link.start();
-  const acd = acdConfigSchema.parse({
-    enabled: true,
-    queues: [{ name: 'hotline', waitAt: 'pbxGroup', pbxDevice: '600', wrapUpSeconds: 30, ...options.queue }],
-    agents: options.agents.map(({ id }) => ({ id, name: `Agent ${id}`, skills: { hotline: 1 } })),
+  const site = await startAcdPbxSite(t, {
+    agents: options.agents,
+    queue: { waitAt: 'pbxGroup', pbxDevice: '600', wrapUpSeconds: 30, ...options.queue },
+    // The demo plan's agents start ready on the PBX; here only ccbox logs them on.
+    dialPlan: (plan) => {
+      for (const extension of plan.extensions) if (extension.agent) extension.agent.initialState = 'loggedOff';
+    },
+    adapter: ({ engine, link, logger }) => new PbxGroupQueues({ engine, link, logger, agentIds: options.agentIds ?? pbxAgentOf }),
   });
-  const engine = new AcdEngine({ config: acd, clock: systemClock });
-  const phones = new AgentPhones({ link, engine, logger });
-  const groups = new PbxGroupQueues({ engine, link, logger, agentIds: options.agentIds ?? pbxAgentOf });
-  phones.start();
-  groups.start();
-
-  const events: string[] = [];
-  engine.on('joined', (e) => events.push(`joined ${e.callId}`));
-  engine.on('offer', (e) => events.push(`offer ${e.agentId}`));
-  engine.on('retract', (e) => events.push(`retract ${e.agentId} ${e.reason}`));
-  engine.on('connected', (e) => events.push(`connected ${e.agentId}`));
-  engine.on('ended', (e) => events.push(`ended ${e.agentId}`));
-  engine.on('left', (e) => events.push(`left ${e.reason}`));
-
-  t.teardown(async () => {
-    groups.stop();
-    phones.stop();
-    clock.restore();
-    await link.stop();
-    await server.close();
-  });
-
-  /** Moves fake time forward in steps, letting socket I/O through between steps. */
-  const advance = async (ms: number, step = 100) => {
-    for (let done = 0; done < ms; done += step) {
-      await realDelay(0);
-      await realDelay(0);
-      await clock.tickAsync(Math.min(step, ms - done));
-    }
-    await realDelay(1);
-  };
-  const login = async (ready: boolean) => {
-    for (const agent of options.agents) engine.login(agent.id, agent.device, { ready });
-    await advance(500);
-  };
-  const answer = (device: string) => {
-    const ringing = phones.tracker.find(device, 'alerting');
-    if (!ringing) throw new Error(`nothing rings at ${device}`);
-    return link.answerCall(ringing);
-  };
   /** The PBX agent's state at `device` as GetAgentState reports it (agentNull: logged off). */
   const pbxState = async (device: string) => {
-    const response = await link.getAgentState(device);
+    const response = await site.link.getAgentState(device);
     const agent = response.agentStateList?.[0];
     return { loggedOn: agent?.loggedOnState, state: agent?.agentInfo?.[0]?.agentState };
   };
-  const call = () => sw.placeInboundCall({ from: CALLER, to: GROUP_DID });
-  const alerting = (device: string) => phones.tracker.find(device, 'alerting') !== undefined;
-  return { sw, link, engine, events, advance, login, answer, pbxState, call, alerting };
+  const call = () => site.sw.placeInboundCall({ from: CALLER, to: GROUP_DID });
+  return { ...site, pbxState, call };
+}
+
+/** A1 (ready) and A2 (not ready) logged in one after the other; a call rings at A1's 201. */
+async function callRingingAtA1(t: Test) {
+  const site = await startGroupSite(t, { agents: [{ id: 'A1', device: '201' }, { id: 'A2', device: '202' }] });
+  site.engine.login('A1', '201', { ready: true });
+  await site.advance(500);
+  site.engine.login('A2', '202', { ready: false });
+  await site.advance(500);
+  const callID = site.call();
+  await site.advance(1000);
+  t.ok(site.alerting('201'));
+  return { site, callID };
 }
 
 t.test('logging in to ccbox logs the agent on at the PBX and makes them ready there', async (t) => {
@@ -210,14 +167,7 @@ t.test('the group’s own overflow after 120 s takes the call away: it leaves th
 });
 
 t.test('a delivered call that goes back to the group unanswered is withdrawn and keeps its place', async (t) => {
-  const site = await startGroupSite(t, { agents: [{ id: 'A1', device: '201' }, { id: 'A2', device: '202' }] });
-  site.engine.login('A1', '201', { ready: true });
-  await site.advance(500);
-  site.engine.login('A2', '202', { ready: false });
-  await site.advance(500);
-  const callID = site.call();
-  await site.advance(1000);
-  t.ok(site.alerting('201'));
+  const { site, callID } = await callRingingAtA1(t);
   // The PBX would do this on its own ring timeout; the simulator has none, so DeflectCall plays it.
   site.engine.request('A2', { state: 'ready' });
   await site.advance(500);
@@ -230,14 +180,7 @@ t.test('a delivered call that goes back to the group unanswered is withdrawn and
 });
 
 t.test('an agent going not ready while the PBX rings them: the call goes back to the group and to the next agent', async (t) => {
-  const site = await startGroupSite(t, { agents: [{ id: 'A1', device: '201' }, { id: 'A2', device: '202' }] });
-  site.engine.login('A1', '201', { ready: true });
-  await site.advance(500);
-  site.engine.login('A2', '202', { ready: false });
-  await site.advance(500);
-  const callID = site.call();
-  await site.advance(1000);
-  t.ok(site.alerting('201'));
+  const { site, callID } = await callRingingAtA1(t);
   site.engine.request('A2', { state: 'ready' });
   site.engine.request('A1', { state: 'notReady', reason: 'break' });
   await site.advance(1000);

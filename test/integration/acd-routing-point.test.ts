@@ -3,17 +3,10 @@
  * switch simulator over loopback TCP, the real CstaLink, the ACD engine, the agents' phones and
  * RoutingPointQueues, under sinon fake time. Agents answer with CSTA AnswerCall.
  */
-import sinon from 'sinon';
 import t, { type Test } from 'tap';
-import { AcdEngine, acdConfigSchema } from '../../appliance/acd/index.js';
-import { AgentPhones } from '../../appliance/acd/telephony/agent-phones.js';
 import { RoutingPointQueues } from '../../appliance/acd/telephony/routing-point.js';
-import { CstaLink } from '../../appliance/csta/link.js';
-import { loadPbxProfile } from '../../appliance/csta/profile.js';
 import { systemClock } from '../../appliance/runtime/clock.js';
-import { createLogger, silentLogger } from '../../appliance/runtime/logger.js';
-import { createSwitch, demoDialPlan, startSwitchServer } from '../../simulators/switch/index.js';
-import { realDelay } from '../helpers/real-time.js';
+import { startAcdPbxSite } from '../helpers/acd-pbx-site.js';
 
 const ROUTING_DID = '0301234501';
 /** A second routing point that no queue waits at (only in the test's dial plan). */
@@ -29,72 +22,18 @@ interface SiteOptions {
 }
 
 async function startRoutingSite(t: Test, options: SiteOptions) {
-  const clock = sinon.useFakeTimers({ now: Date.parse('2026-11-25T10:00:00+08:00'), toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
-  // ROUTING_SITE_LOG=debug shows what the parts log, for a failing test.
-  const logger = process.env.ROUTING_SITE_LOG ? createLogger({ level: process.env.ROUTING_SITE_LOG }) : silentLogger();
-  const plan = demoDialPlan();
-  plan.routingPoints.push({ number: '701', name: 'Stray routing point', defaultRoute: '600', timeoutMs: 5000 });
-  plan.trunks[0]?.dids.push({ number: STRAY_DID, destination: '701' });
-  for (const point of plan.routingPoints) point.timeoutMs = options.switchTimeoutMs ?? 600_000;
-  const sw = createSwitch(plan, { clock: systemClock, logger });
-  const profile = loadPbxProfile('generic-ed4');
-  let server = await startSwitchServer({ model: sw, listen: ['tcp://127.0.0.1:0'], profile, clock: systemClock, logger });
-  const address = server.addresses[0] as string;
-  const link = new CstaLink({ url: address, profile, credentials: { applicationId: 'ccbox-routing-test' }, clock: systemClock, logger });
-  await link.start();
-  const acd = acdConfigSchema.parse({
-    enabled: true,
-    queues: [{ name: 'hotline', waitAt: 'routingPoint', pbxDevice: '700', strategy: 'linear', ringTimeoutSeconds: 5, wrapUpSeconds: 30, ...options.queue }],
-    agents: options.agents.map(({ id }) => ({ id, name: `Agent ${id}`, skills: { hotline: 1 } })),
+  const site = await startAcdPbxSite(t, {
+    agents: options.agents,
+    queue: { waitAt: 'routingPoint', pbxDevice: '700', strategy: 'linear', ringTimeoutSeconds: 5, wrapUpSeconds: 30, ...options.queue },
+    dialPlan: (plan) => {
+      plan.routingPoints.push({ number: '701', name: 'Stray routing point', defaultRoute: '600', timeoutMs: 5000 });
+      plan.trunks[0]?.dids.push({ number: STRAY_DID, destination: '701' });
+      for (const point of plan.routingPoints) point.timeoutMs = options.switchTimeoutMs ?? 600_000;
+    },
+    adapter: ({ engine, link, phones, logger }) => new RoutingPointQueues({ engine, link, tracker: phones.tracker, clock: systemClock, logger }),
   });
-  const engine = new AcdEngine({ config: acd, clock: systemClock });
-  const phones = new AgentPhones({ link, engine, logger });
-  const routing = new RoutingPointQueues({ engine, link, tracker: phones.tracker, clock: systemClock, logger });
-  phones.start();
-  routing.start();
-
-  const events: string[] = [];
-  engine.on('joined', (e) => events.push(`joined ${e.callId}`));
-  engine.on('offer', (e) => events.push(`offer ${e.agentId}`));
-  engine.on('retract', (e) => events.push(`retract ${e.agentId} ${e.reason}`));
-  engine.on('connected', (e) => events.push(`connected ${e.agentId}`));
-  engine.on('ended', (e) => events.push(`ended ${e.agentId}`));
-  engine.on('left', (e) => events.push(`left ${e.reason}`));
-
-  t.teardown(async () => {
-    routing.stop();
-    phones.stop();
-    clock.restore();
-    await link.stop();
-    await server.close();
-  });
-
-  /** Moves fake time forward in steps, letting socket I/O through between steps. */
-  const advance = async (ms: number, step = 100) => {
-    for (let done = 0; done < ms; done += step) {
-      await realDelay(0);
-      await realDelay(0);
-      await clock.tickAsync(Math.min(step, ms - done));
-    }
-    await realDelay(1);
-  };
-  const login = async (ready: boolean) => {
-    for (const agent of options.agents) engine.login(agent.id, agent.device, { ready });
-    await advance(500);
-  };
-  const answer = (device: string) => {
-    const ringing = phones.tracker.find(device, 'alerting');
-    if (!ringing) throw new Error(`nothing rings at ${device}`);
-    return link.answerCall(ringing);
-  };
-  const call = (to = ROUTING_DID) => sw.placeInboundCall({ from: CALLER, to });
-  /** The switch's CSTA server goes away and comes back on the same address (the link reconnects). */
-  const restartSwitchServer = async () => {
-    await server.close();
-    server = await startSwitchServer({ model: sw, listen: [address], profile, clock: systemClock, logger });
-  };
-  const routeRegistrations = () => server.clients().flatMap((client) => client.routeRegistrations.map((r) => r.device));
-  return { sw, link, engine, phones, events, advance, login, answer, call, restartSwitchServer, routeRegistrations };
+  const call = (to = ROUTING_DID) => site.sw.placeInboundCall({ from: CALLER, to });
+  return { ...site, call };
 }
 
 t.test('a call waits at the routing point, is routed to the ready agent, answered, talked and hung up', async (t) => {

@@ -11,6 +11,7 @@ import type { Clock } from '../../runtime/clock.js';
 import type { Logger } from '../../runtime/logger.js';
 import type { AcdEngine } from '../engine.js';
 import type { AcdEngineEvents } from '../events.js';
+import { type IvrHandoffs, RETURN_TO_AGENT } from './ivr-handoffs.js';
 
 export interface CardQueueOptions {
   engine: AcdEngine;
@@ -19,8 +20,8 @@ export interface CardQueueOptions {
   ports: readonly string[];
   clock: Clock;
   logger: Logger;
-  /** Who the callers the ACD sent to the survey talked to. */
-  afterCall?: { returningCall(ring: { callerId?: string | undefined }): ReturningCall | undefined };
+  /** Callers the ACD sent to the IVR (survey, a flow that brings them back to their agent). */
+  handoffs?: Pick<IvrHandoffs, 'returningCall' | 'welcomeBack'>;
 }
 
 /** What the port is doing for one waiting call. */
@@ -77,7 +78,7 @@ export class CardQueuePort implements AcdPort {
   }
 
   returningCall(ring: { callerId?: string | undefined; dnis?: string | undefined }): ReturningCall | undefined {
-    return this.options.afterCall?.returningCall(ring);
+    return this.options.handoffs?.returningCall(ring);
   }
 
   enqueue(caller: WaitingCaller, handoff: QueueHandoff): Promise<QueueOutcome> {
@@ -86,7 +87,13 @@ export class CardQueuePort implements AcdPort {
       const waiting: Waiting = { caller, queue: handoff.queue, done: false, confirming: false, announcements: [], ring: undefined, resolve };
       this.#waiting.set(caller.callId, waiting);
       const { queue, priority, ...data } = handoff;
-      engine.enqueue(caller.callId, queue, data, { priority: handoff.vip ? Math.max(priority, 10) : priority });
+      const agent = handoff.variables[RETURN_TO_AGENT];
+      if (agent !== undefined && engine.agents.get(agent)) {
+        this.options.handoffs?.welcomeBack(agent);
+        engine.enqueue(caller.callId, queue, data, { priority: Math.max(priority, 100), agent });
+      } else {
+        engine.enqueue(caller.callId, queue, data, { priority: handoff.vip ? Math.max(priority, 10) : priority });
+      }
       if (!waiting.done) void this.#music(waiting);
     });
   }

@@ -10,13 +10,13 @@
  * has ready.
  */
 import { normalizeDeviceId } from '../../csta/device-id.js';
-import type { PbxLinkEvents } from '../../csta/events.js';
 import type { MessageOf } from '../../csta/messages.js';
 import type { AgentState, PbxLink } from '../../csta/pbx-link.js';
 import type { Logger } from '../../runtime/logger.js';
 import type { AcdEngine } from '../engine.js';
-import type { AcdEngineEvents, AgentStateChange, LeftEvent, RetractEvent } from '../events.js';
+import type { AgentStateChange, LeftEvent, RetractEvent } from '../events.js';
 import type { AgentStateName } from '../model.js';
+import { LinkAndEngineListeners, abandonOnLinkLoss, enqueueFromPbx, pbxDevicesOf, queueWaitingAt } from './pbx-waiting.js';
 
 /** The agent as the PBX knows them: SetAgentState names the agent, and logging on may need a password. */
 export interface PbxAgentIdentity {
@@ -60,20 +60,14 @@ export class PbxGroupQueues {
   readonly #mirroredAt = new Map<string, string>();
   /** ccbox agent → the SetAgentState requests under way, one after the other. */
   readonly #chains = new Map<string, Promise<void>>();
-  readonly #detach: (() => void)[] = [];
+  readonly #listeners: LinkAndEngineListeners;
 
-  constructor(private readonly options: PbxGroupQueuesOptions) {}
+  constructor(private readonly options: PbxGroupQueuesOptions) {
+    this.#listeners = new LinkAndEngineListeners(options.link, options.engine);
+  }
 
   start(): void {
-    const { link, engine } = this.options;
-    const onLink = <K extends keyof PbxLinkEvents>(event: K, listener: (...args: PbxLinkEvents[K]) => void) => {
-      link.on(event, listener as never);
-      this.#detach.push(() => link.off(event, listener as never));
-    };
-    const onEngine = <K extends keyof AcdEngineEvents>(event: K, listener: (...args: AcdEngineEvents[K]) => void) => {
-      engine.on(event, listener as never);
-      this.#detach.push(() => engine.off(event, listener as never));
-    };
+    const { onLink, onEngine } = this.#listeners;
     onLink('linkUp', () => {
       this.syncMonitors();
       this.#syncAgentStates();
@@ -89,14 +83,14 @@ export class PbxGroupQueues {
     onEngine('retract', (retract) => this.#retract(retract));
     onEngine('connected', (connected) => this.#calls.delete(connected.callId));
     onEngine('left', (left) => this.#left(left));
-    if (link.isUp) {
+    if (this.options.link.isUp) {
       this.syncMonitors();
       this.#syncAgentStates();
     }
   }
 
   stop(): void {
-    for (const detach of this.#detach.splice(0)) detach();
+    this.#listeners.detachAll();
     for (const device of this.#monitored) this.#unmonitor(device);
     this.#monitored.clear();
   }
@@ -105,7 +99,7 @@ export class PbxGroupQueues {
   syncMonitors(): void {
     const { link, logger } = this.options;
     if (!link.isUp) return;
-    const wanted = new Set(this.#groupDevices());
+    const wanted = new Set(pbxDevicesOf(this.options.engine, 'pbxGroup'));
     for (const device of this.#monitored) {
       if (wanted.has(device)) continue;
       this.#monitored.delete(device);
@@ -129,14 +123,6 @@ export class PbxGroupQueues {
     this.options.link.unmonitor(device).catch((error: Error) => this.options.logger.warn({ group: device, err: error }, 'cannot stop monitoring the PBX ACD group'));
   }
 
-  #groupDevices(): string[] {
-    return [...new Set(this.options.engine.config.queues.flatMap((q) => (q.waitAt === 'pbxGroup' && q.pbxDevice !== undefined ? [q.pbxDevice] : [])))];
-  }
-
-  #queueAt(device: string): string | undefined {
-    return this.options.engine.config.queues.find((q) => q.waitAt === 'pbxGroup' && q.pbxDevice === device)?.name;
-  }
-
   // ---- the calls, from the switch ----
 
   /** A call queues at a group: a new call joins the ACD queue; a call that rang at an agent is back. */
@@ -144,7 +130,7 @@ export class PbxGroupQueues {
     const { engine, logger } = this.options;
     const group = normalizeDeviceId(event.queuedConnection.deviceID ?? '');
     if (device !== group) return;
-    const queue = this.#queueAt(group);
+    const queue = queueWaitingAt(engine, 'pbxGroup', group);
     if (!queue) return;
     const callId = event.queuedConnection.callID;
     const known = this.#calls.get(callId);
@@ -155,10 +141,9 @@ export class PbxGroupQueues {
     }
     const call: GroupCall = { callId, group, ringing: undefined };
     this.#calls.set(callId, call);
-    const callerId = event.callingDevice ? normalizeDeviceId(event.callingDevice) : undefined;
     try {
       // A refusal ('left') arrives before enqueue returns.
-      engine.enqueue(callId, queue, { ...(callerId ? { callerId } : {}), language: 'zh', vip: false, keys: [], path: [], variables: {} });
+      enqueueFromPbx(engine, callId, queue, event.callingDevice);
     } catch (error) {
       this.#calls.delete(callId);
       logger.warn({ callId, queue, group, err: error }, 'the ACD refused the call queued at the PBX group: the PBX serves it alone');
@@ -248,10 +233,7 @@ export class PbxGroupQueues {
   }
 
   #linkLost(): void {
-    const lost = [...this.#calls.keys()];
-    this.#calls.clear();
-    if (lost.length > 0) this.options.logger.warn({ calls: lost }, 'the CSTA link dropped: calls in the PBX groups are left to the PBX');
-    for (const callId of lost) this.options.engine.abandon(callId);
+    abandonOnLinkLoss(this.#calls, this.options.engine, this.options.logger, 'the CSTA link dropped: calls in the PBX groups are left to the PBX');
   }
 
   // ---- the calls, from the ACD ----

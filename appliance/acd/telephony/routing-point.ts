@@ -8,14 +8,14 @@
  */
 import type { ConnectionTracker } from '../../csta/connection-tracker.js';
 import { normalizeDeviceId } from '../../csta/device-id.js';
-import type { PbxLinkEvents } from '../../csta/events.js';
 import type { MessageOf } from '../../csta/messages.js';
 import type { PbxLink } from '../../csta/pbx-link.js';
 import type { Clock } from '../../runtime/clock.js';
 import type { Logger } from '../../runtime/logger.js';
 import type { OverflowAction } from '../config.js';
 import type { AcdEngine } from '../engine.js';
-import type { AcdEngineEvents, LeftEvent, OfferEvent, RetractEvent } from '../events.js';
+import type { LeftEvent, OfferEvent, RetractEvent } from '../events.js';
+import { LinkAndEngineListeners, abandonOnLinkLoss, enqueueFromPbx, pbxDevicesOf, queueWaitingAt } from './pbx-waiting.js';
 
 export interface RoutingPointQueuesOptions {
   engine: AcdEngine;
@@ -64,21 +64,15 @@ export class RoutingPointQueues {
   readonly #calls = new Map<string, RoutedCall>();
   /** routing device → ccbox's registration on the current session. */
   readonly #registrations = new Map<string, Registration>();
-  readonly #detach: (() => void)[] = [];
+  readonly #listeners: LinkAndEngineListeners;
   #lastSelect: { callId: string; agentId: string; crossRefID: string; at: number } | undefined;
 
-  constructor(private readonly options: RoutingPointQueuesOptions) {}
+  constructor(private readonly options: RoutingPointQueuesOptions) {
+    this.#listeners = new LinkAndEngineListeners(options.link, options.engine);
+  }
 
   start(): void {
-    const { link, engine } = this.options;
-    const onLink = <K extends keyof PbxLinkEvents>(event: K, listener: (...args: PbxLinkEvents[K]) => void) => {
-      link.on(event, listener as never);
-      this.#detach.push(() => link.off(event, listener as never));
-    };
-    const onEngine = <K extends keyof AcdEngineEvents>(event: K, listener: (...args: AcdEngineEvents[K]) => void) => {
-      engine.on(event, listener as never);
-      this.#detach.push(() => engine.off(event, listener as never));
-    };
+    const { onLink, onEngine } = this.#listeners;
     onLink('linkUp', () => {
       this.#registrations.clear();
       this.syncRegistrations();
@@ -93,11 +87,11 @@ export class RoutingPointQueues {
     onEngine('retract', (retract) => this.#retract(retract));
     onEngine('connected', (connected) => this.#calls.delete(connected.callId));
     onEngine('left', (left) => this.#left(left));
-    if (link.isUp) this.syncRegistrations();
+    if (this.options.link.isUp) this.syncRegistrations();
   }
 
   stop(): void {
-    for (const detach of this.#detach.splice(0)) detach();
+    this.#listeners.detachAll();
     for (const [device, registration] of this.#registrations) this.#cancelRegistration(device, registration);
     this.#registrations.clear();
   }
@@ -106,7 +100,7 @@ export class RoutingPointQueues {
   syncRegistrations(): void {
     const { link, logger } = this.options;
     if (!link.isUp) return;
-    const wanted = new Set(this.#routingDevices());
+    const wanted = new Set(pbxDevicesOf(this.options.engine, 'routingPoint'));
     for (const [device, registration] of this.#registrations) {
       if (wanted.has(device)) continue;
       this.#registrations.delete(device);
@@ -130,15 +124,6 @@ export class RoutingPointQueues {
     }
   }
 
-  #routingDevices(): string[] {
-    const devices = this.options.engine.config.queues.flatMap((q) => (q.waitAt === 'routingPoint' && q.pbxDevice !== undefined ? [q.pbxDevice] : []));
-    return [...new Set(devices)];
-  }
-
-  #queueAt(device: string): string | undefined {
-    return this.options.engine.config.queues.find((q) => q.waitAt === 'routingPoint' && q.pbxDevice === device)?.name;
-  }
-
   /** A registration still under way is cancelled when its answer comes. */
   #cancelRegistration(device: string, { reqId }: Registration): void {
     if (reqId === undefined || !this.options.link.isUp) return;
@@ -152,7 +137,7 @@ export class RoutingPointQueues {
     const device = normalizeDeviceId(request.currentRoute ?? '');
     const callId = request.routedCall?.callID;
     const dialogue: Dialogue = { crossRefID: request.routingCrossRefID, registration: request.routeRegisterReqID };
-    const queue = this.#queueAt(device);
+    const queue = queueWaitingAt(engine, 'routingPoint', device);
     if (!callId || !queue) {
       logger.warn({ routingDevice: device, routingCrossRefID: request.routingCrossRefID, callId }, 'route request ccbox cannot serve (no call ID, or no queue waits at that routing point): left to the switch');
       return this.#endDialogue(dialogue);
@@ -161,10 +146,9 @@ export class RoutingPointQueues {
     if (known) return this.#returned(known, dialogue);
     const call: RoutedCall = { callId, routingDevice: device, dialogue, ringing: undefined, pendingOffer: undefined, leavingTo: undefined };
     this.#calls.set(callId, call);
-    const callerId = request.callingDevice ? normalizeDeviceId(request.callingDevice) : undefined;
     try {
       // The offer (and a refusal's 'left') may arrive before enqueue returns.
-      engine.enqueue(callId, queue, { ...(callerId ? { callerId } : {}), language: 'zh', vip: false, keys: [], path: [], variables: {} });
+      enqueueFromPbx(engine, callId, queue, request.callingDevice);
     } catch (error) {
       logger.warn({ callId, queue, err: error }, 'the ACD refused the call from the routing point: left to the switch');
       this.#calls.delete(callId);
@@ -228,10 +212,7 @@ export class RoutingPointQueues {
   #linkLost(): void {
     this.#registrations.clear();
     this.#lastSelect = undefined;
-    const lost = [...this.#calls.keys()];
-    this.#calls.clear();
-    if (lost.length > 0) this.options.logger.warn({ calls: lost }, 'the CSTA link dropped: calls at the routing points are left to the switch’s default route');
-    for (const callId of lost) this.options.engine.abandon(callId);
+    abandonOnLinkLoss(this.#calls, this.options.engine, this.options.logger, 'the CSTA link dropped: calls at the routing points are left to the switch’s default route');
   }
 
   // ---- from the ACD ----

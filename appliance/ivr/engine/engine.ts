@@ -154,7 +154,9 @@ export class IvrEngine extends EventEmitter<IvrEngineEvents> {
     try {
       await channel.offhook();
       await channel.flushDigits();
-      outcome = await walk(call, (id) => this.#options.flows.get(id));
+      const start = returning?.node !== undefined && returning.node in flow.document.nodes ? returning.node : undefined;
+      if (returning?.node !== undefined && start === undefined) log.warn({ flow: flow.id, node: returning.node }, 'no such node to send the caller to; the flow starts at its start');
+      outcome = await walk(call, (id) => this.#options.flows.get(id), start);
     } catch (error) {
       if (error instanceof CallOver) outcome = error.outcome;
       else if ((error as { name?: string }).name === 'CardError') outcome = call.hungUp ? 'hangup' : 'channelFault';

@@ -8,10 +8,10 @@ import { type HandledType, NODE_HANDLERS, type Step } from './nodes/index.js';
 const MAX_STEPS = 500;
 const MAX_SUBFLOW_DEPTH = 8;
 
-export async function walk(call: IvrCall, lookupFlow: (id: string) => CompiledFlow | undefined): Promise<string> {
+export async function walk(call: IvrCall, lookupFlow: (id: string) => CompiledFlow | undefined, start = call.flow.document.start): Promise<string> {
   const { journal, clock, events } = call.ctx;
   const returns: { flow: CompiledFlow; next: string }[] = [];
-  let current = call.flow.document.start;
+  let current = start;
   for (let steps = 0; steps < MAX_STEPS; steps++) {
     call.ensureLive();
     const node: FlowNode = call.flow.node(current);

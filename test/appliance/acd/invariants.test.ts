@@ -69,8 +69,9 @@ const STEPS_BY_WEIGHT: [number, Step][] = [
   [6, (e, pick, _c, ids) => {
     const id = `c${ids.length + 1}`;
     ids.push(id);
-    e.enqueue(id, pick(QUEUES), { ...DATA, vip: pick([false, false, true]) });
-    return `enqueue ${id}`;
+    const target = pick([undefined, undefined, undefined, undefined, pick(AGENTS)]);
+    e.enqueue(id, pick(QUEUES), { ...DATA, vip: pick([false, false, true]) }, target === undefined ? {} : { agent: target, priority: 100 });
+    return `enqueue ${id}${target ? ` for ${target}` : ''}`;
   }],
   [8, (e, pick, _c, ids) => {
     const ringing = [...e.calls()].flatMap((call) => [...call.offers.keys()].map((agent) => [call.id, agent] as const));

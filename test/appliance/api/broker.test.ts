@@ -2,12 +2,8 @@
  * The MQTT API over real brokers on loopback TCP with real mqtt.js clients: the embedded aedes
  * broker with ccbox's access rules, and an external mosquitto started by the test.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { type AddressInfo, connect as tcpConnect, createServer, type Server, type Socket } from 'node:net';
-import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
 import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
 import t, { type Test } from 'tap';
 import { type AccessContext } from '../../../appliance/api/access.js';
@@ -16,7 +12,7 @@ import { connectExternalBus, EmbeddedBus, ExternalBusError, type MessageBus } fr
 import type { ApiUser } from '../../../appliance/api/config.js';
 import { hashPassword } from '../../../appliance/api/passwords.js';
 import { siteTopics } from '../../../appliance/api/topics.js';
-import { freePort } from '../../helpers/cli.js';
+import { startMosquitto } from '../../helpers/mosquitto.js';
 
 const SITE = 'site';
 const topics = siteTopics(SITE);
@@ -224,42 +220,6 @@ async function startRelay(t: Test, targetPort: number): Promise<{ port: number; 
     await new Promise((resolve) => server.close(resolve));
   });
   return { port: (server.address() as AddressInfo).port, cut };
-}
-
-async function startMosquitto(t: Test, passwords: Record<string, string>): Promise<number> {
-  const dir = mkdtempSync(join(tmpdir(), 'ccbox-mosquitto-'));
-  const passwordFile = join(dir, 'passwd');
-  for (const [index, [username, password]] of Object.entries(passwords).entries()) {
-    execFileSync('/usr/bin/mosquitto_passwd', [...(index === 0 ? ['-c'] : []), '-b', passwordFile, username, password], { stdio: 'ignore' });
-  }
-  const port = await freePort();
-  const conf = join(dir, 'mosquitto.conf');
-  // `user` keeps mosquitto from switching (as root) to a user that cannot read the temp dir.
-  writeFileSync(conf, [`listener ${port} 127.0.0.1`, 'allow_anonymous false', `password_file ${passwordFile}`, 'persistence false', `user ${userInfo().username}`, ''].join('\n'));
-  const mosquitto: ChildProcess = spawn('/usr/sbin/mosquitto', ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  mosquitto.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  t.teardown(async () => {
-    if (mosquitto.exitCode === null && mosquitto.signalCode === null) {
-      const exited = once(mosquitto, 'exit');
-      mosquitto.kill('SIGTERM');
-      await exited;
-    }
-    rmSync(dir, { recursive: true, force: true });
-  });
-  const deadline = Date.now() + WAIT_MS;
-  for (;;) {
-    if (mosquitto.exitCode !== null) throw new Error(`mosquitto exited with ${mosquitto.exitCode}: ${stderr}`);
-    const socket = tcpConnect(port, '127.0.0.1');
-    const accepted = await new Promise<boolean>((resolve) => {
-      socket.once('connect', () => resolve(true));
-      socket.once('error', () => resolve(false));
-    });
-    socket.destroy();
-    if (accepted) return port;
-    if (Date.now() > deadline) throw new Error(`mosquitto did not listen on ${port}: ${stderr}`);
-    await sleep(50);
-  }
 }
 
 t.test('external bus against mosquitto', async (t) => {

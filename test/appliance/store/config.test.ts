@@ -66,7 +66,7 @@ t.test('a new store is created with defaults', async (t) => {
   const { ivr, acd, api, ...rest } = store.get();
   t.same(ivr, configDefaults().ivr, 'the ivr section has its defaults');
   t.equal(ivr.enabled, false);
-  t.same(acd, { enabled: false, queues: [], agents: [], notReadyReasons: ['break', 'lunch', 'training', 'away'], autoNotReadyAfterMissed: 2, dialing: { outsidePrefix: '', internalMaxLength: 5 }, expectedWaitSamples: 20 }, 'the ACD is off, with no queues or agents');
+  t.same(acd, { enabled: false, queues: [], agents: [], notReadyReasons: ['break', 'lunch', 'training', 'away'], autoNotReadyAfterMissed: 2, dialing: { outsidePrefix: '', internalMaxLength: 5 }, returnWaitSeconds: 180, expectedWaitSamples: 20 }, 'the ACD is off, with no queues or agents');
   t.same(api, { broker: { mode: 'embedded', listen: 'tcp://0.0.0.0:1883' }, users: [] }, 'the embedded MQTT broker, no users yet');
   t.same(rest, {
     version: 1,
