@@ -121,6 +121,10 @@ export class AcdApi {
   async #agentCommand(agentId: string, command: AgentCommand): Promise<unknown> {
     const { engine } = this.options;
     const agent = engine.agents.require(agentId);
+    if (isPlainCallControl(command.cmd)) {
+      const device = this.#device(agent);
+      return this.#calls()[command.cmd](device);
+    }
     switch (command.cmd) {
       case 'login':
         engine.login(agentId, command.device, { ...(command.pin !== undefined ? { pin: command.pin } : {}), ready: command.ready });
@@ -137,21 +141,9 @@ export class AcdApi {
       case 'wrapUpDone':
         engine.wrapUpDone(agentId);
         return agentStatePayload(agent);
-      case 'answer': {
-        const device = this.#device(agent);
-        return this.#calls().answer(device);
-      }
       case 'hangup': {
         const device = this.#device(agent);
         return this.options.handoffs ? this.options.handoffs.hangup(agent, device) : this.#calls().hangup(device);
-      }
-      case 'hold': {
-        const device = this.#device(agent);
-        return this.#calls().hold(device);
-      }
-      case 'retrieve': {
-        const device = this.#device(agent);
-        return this.#calls().retrieve(device);
       }
       case 'transfer': {
         const device = this.#device(agent);
@@ -160,18 +152,6 @@ export class AcdApi {
       case 'consult': {
         const device = this.#device(agent);
         return this.#calls().consult(device, command.target);
-      }
-      case 'completeTransfer': {
-        const device = this.#device(agent);
-        return this.#calls().completeTransfer(device);
-      }
-      case 'conference': {
-        const device = this.#device(agent);
-        return this.#calls().conference(device);
-      }
-      case 'cancelConsult': {
-        const device = this.#device(agent);
-        return this.#calls().cancelConsult(device);
       }
       case 'makeCall': {
         const device = this.#device(agent);
@@ -248,6 +228,12 @@ export class AcdApi {
     await this.options.bus.publish(this.topics.config(), JSON.stringify(view), { retain: true });
     return { path: command.path };
   }
+}
+
+/** Agent commands that are one call-control request at the agent's extension. */
+const PLAIN_CALL_CONTROL = ['answer', 'hold', 'retrieve', 'completeTransfer', 'conference', 'cancelConsult'] as const;
+function isPlainCallControl(cmd: string): cmd is (typeof PLAIN_CALL_CONTROL)[number] {
+  return (PLAIN_CALL_CONTROL as readonly string[]).includes(cmd);
 }
 
 function describe(error: unknown): CommandError {

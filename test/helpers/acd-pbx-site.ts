@@ -14,7 +14,7 @@ import { loadPbxProfile } from '../../appliance/csta/profile.js';
 import { systemClock } from '../../appliance/runtime/clock.js';
 import { createLogger, silentLogger, type Logger } from '../../appliance/runtime/logger.js';
 import { createSwitch, demoDialPlan, startSwitchServer } from '../../simulators/switch/index.js';
-import { realDelay } from './real-time.js';
+import { advanceWithIo } from './real-time.js';
 
 type DialPlan = ReturnType<typeof demoDialPlan>;
 
@@ -76,14 +76,7 @@ export async function startAcdPbxSite(t: Test, options: AcdPbxSiteOptions) {
   });
 
   /** Moves fake time forward in steps, letting socket I/O through between steps. */
-  const advance = async (ms: number, step = 100) => {
-    for (let done = 0; done < ms; done += step) {
-      await realDelay(0);
-      await realDelay(0);
-      await clock.tickAsync(Math.min(step, ms - done));
-    }
-    await realDelay(1);
-  };
+  const advance = (ms: number, step = 100) => advanceWithIo(clock, ms, step);
   /** Logs every agent in at their phone, ready or not. */
   const login = async (ready: boolean) => {
     for (const agent of options.agents) engine.login(agent.id, agent.device, { ready });

@@ -21,7 +21,7 @@ import { startCardSimulator, type CardSimulator } from '../../simulators/cards/i
 import { CstaLink } from '../../appliance/csta/link.js';
 import { loadPbxProfile } from '../../appliance/csta/profile.js';
 import { CallMediaBook, createSwitch, demoDialPlan, startLineServer, startSwitchServer, type FarEndMedia } from '../../simulators/switch/index.js';
-import { realDelay } from './real-time.js';
+import { advanceWithIo } from './real-time.js';
 
 /** Wednesday 2026-11-25 10:00 in Shanghai: the office calendar is open. */
 export const OFFICE_HOURS = Date.parse('2026-11-25T10:00:00+08:00');
@@ -113,14 +113,7 @@ export async function startIvrSite(t: Test, options: IvrSiteOptions) {
   });
 
   /** Moves fake time forward in steps, letting socket I/O through between steps. */
-  const advance = async (ms: number, step = 20) => {
-    for (let done = 0; done < ms; done += step) {
-      await realDelay(0);
-      await realDelay(0);
-      await clock.tickAsync(Math.min(step, ms - done));
-    }
-    await realDelay(1);
-  };
+  const advance = (ms: number, step = 20) => advanceWithIo(clock, ms, step);
 
   /** A caller on the trunk dials the IVR's number; `media` is what they say or fax. */
   const call = (from: string, media: FarEndMedia = {}) => {
