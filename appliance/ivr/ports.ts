@@ -103,7 +103,10 @@ export interface ReturningCall {
   variables: Record<string, string>;
 }
 
-export type QueueOutcome = { outcome: 'transferred' | 'overflow' | 'abandoned' | 'failed' | 'callback'; detail?: string };
+/** What the queue wants done with a caller it let go (its overflow action); the IVR carries it out. */
+export type QueueOverflow = { kind: 'voicemail'; mailbox: string } | { kind: 'ivr'; flow: string; node?: string | undefined } | { kind: 'number'; target: string } | { kind: 'hangup' };
+
+export type QueueOutcome = { outcome: 'transferred' | 'overflow' | 'abandoned' | 'failed' | 'callback'; detail?: string; action?: QueueOverflow };
 
 export interface AcdPort {
   /** Resolves when the call has left the IVR port: transferred to an agent, overflowed, became a callback, or hung up. */

@@ -239,3 +239,27 @@ t.test('an agent sends the caller to an IVR flow (PIN check) and the caller come
   await site.advance(2000, 100);
   await stopped;
 });
+
+t.test('at the maximum wait the queue’s overflow action runs on the card channel: voicemail for the queue’s mailbox', async (t) => {
+  const site = await startIvrSite(t, {
+    flows: [hotline],
+    csta: true,
+    acdConfig: {
+      acd: { queues: [{ name: 'service', joinWhen: 'always', maxWaitSeconds: 20, overflow: { kind: 'voicemail', mailbox: 'service' } }], agents: [{ id: 'A1', name: 'Li Na', skills: { service: 1 } }] },
+    },
+  });
+  const left: string[] = [];
+  site.acd!.engine.on('left', (l) => left.push(`${l.reason}→${l.action?.kind}`));
+  const caller = site.call('13800001111');
+  await site.advance(3000, 100);
+  caller.press('2');
+  await site.advance(40_000, 100);
+  t.same(left, ['maxWait→voicemail'], 'nobody answered within 20 s');
+  const played = site.sim.played(0).map((f) => f.replace(/^.*\/prompts\//, '').replace(/\.wav$/, ''));
+  t.ok(played.includes('zh/music-on-hold'), 'the caller heard music while waiting');
+  t.ok(played.includes('zh/voicemail-greeting'), 'then the voicemail greeting of the overflow');
+  await site.advance(10_000, 100);
+  caller.hangUp();
+  await site.advance(2000, 100);
+  t.match(site.records.database.prepare('SELECT mailbox, duration_ms AS ms FROM voicemails').all(), [{ mailbox: 'service' }], 'the message is in the queue’s mailbox');
+});

@@ -73,7 +73,8 @@ export class CardQueuePort implements AcdPort {
         waiting.confirming = true;
         return;
       }
-      this.#finish(waiting, { outcome: 'overflow', detail: left.action ? JSON.stringify(left.action) : left.reason });
+      const action = left.action?.kind === 'queue' || left.action?.kind === 'callback' ? undefined : left.action;
+      this.#finish(waiting, { outcome: 'overflow', detail: left.reason, ...(action ? { action } : {}) });
     });
   }
 

@@ -1,3 +1,4 @@
+import type { CompiledFlow } from '../flow/validate.js';
 /** What every node can reach: the engine's ports, clock, logger and event emitter. */
 import type { EventEmitter } from 'node:events';
 import type { Clock } from '../../runtime/clock.js';
@@ -35,4 +36,6 @@ export interface EngineContext {
   clock: Clock;
   logger: Logger;
   events: EventEmitter<IvrEngineEvents>;
+  /** A flow by ID, for nodes that send the call into another flow. */
+  flow(id: string): CompiledFlow | undefined;
 }

@@ -60,6 +60,7 @@ export class IvrEngine extends EventEmitter<IvrEngineEvents> {
       clock: options.clock,
       logger: options.logger.child({ module: 'ivr' }),
       events: this,
+      flow: (id) => options.flows.get(id),
     };
   }
 

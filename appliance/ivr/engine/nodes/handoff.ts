@@ -3,7 +3,9 @@ import { mkdirSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { IvrCall } from '../call.js';
 import { waitingCallerOf } from '../waiting-caller.js';
-import { type NodeHandler, go } from './step.js';
+import type { NodeOf } from '../../flow/schema.js';
+import type { QueueOverflow } from '../../ports.js';
+import { type NodeHandler, type Step, go } from './step.js';
 
 const stamp = (at: number) => new Date(at).toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
 
@@ -31,8 +33,37 @@ export const queue: NodeHandler<'queue'> = async (call, node) => {
   );
   if (result.outcome === 'transferred') return { end: 'queued' };
   if (result.outcome === 'abandoned' || call.hungUp) return { end: 'hangup' };
+  if (result.outcome === 'overflow' && result.action) return overflow(call, node, result.action);
   return go(node.next, result.outcome);
 };
+
+/** The queue let the caller go with its overflow action: voicemail, another flow, a number, or goodbye. */
+async function overflow(call: IvrCall, node: NodeOf<'queue'>, action: QueueOverflow): Promise<Step> {
+  switch (action.kind) {
+    case 'voicemail':
+      return voicemail(call, { type: 'voicemail', mailbox: action.mailbox, greeting: ['voicemail-greeting'], savedPrompt: ['voicemail-saved'], maxMs: 120_000, silenceMs: 5000, beep: true, next: node.next });
+    case 'ivr': {
+      const flow = call.ctx.flow(action.flow);
+      const start = action.node ?? flow?.document.start;
+      if (!flow || start === undefined || !(start in flow.document.nodes)) {
+        call.log.warn({ node: call.node, flow: action.flow, target: action.node }, 'the queue overflows to a flow or node that does not exist; the queue node goes on');
+        return go(node.next, 'overflow');
+      }
+      call.flow = flow;
+      return go(start, `overflow:${action.flow}`);
+    }
+    case 'number': {
+      const port = call.ctx.transfer;
+      const moved = port ? await port.transfer(call.channel.index, action.target) : { ok: false as const, reason: 'no transfer method' };
+      if (moved.ok) return { end: 'transferred' };
+      call.log.warn({ node: call.node, target: action.target, reason: moved.reason }, 'the overflow transfer failed');
+      return go(node.next, 'overflow');
+    }
+    case 'hangup':
+      await call.play(['no-agents']);
+      return { end: 'overflow' };
+  }
+}
 
 export const transfer: NodeHandler<'transfer'> = async (call, node) => {
   const target = call.substitute(node.target);
