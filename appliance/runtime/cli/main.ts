@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { registerApiCommand } from './api-command.js';
 import { registerConfigCommand } from './config-command.js';
+import { registerRevisitCommand } from './revisit-command.js';
 import { registerCstaCommand } from './csta-command.js';
 import { registerDemoCommand } from './demo-command.js';
 import { registerIvrCommands } from './ivr-command.js';
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerConfigCommand(program);
   registerIvrCommands(program);
   registerApiCommand(program);
+  registerRevisitCommand(program);
   return program;
 }
 

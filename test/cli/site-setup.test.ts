@@ -1,6 +1,6 @@
-/** `ccbox api user`: the MQTT API's users land in config.json as scrypt hashes that log in. */
+/** What a technician sets up from the shell: MQTT API users (`ccbox api user`), revisit lists (`ccbox revisit`). */
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { verifyPassword } from '../../appliance/api/index.js';
@@ -28,4 +28,16 @@ t.test('add, list and remove users; the stored hash verifies; bad input is named
   t.match(await run(['api', 'user', 'remove', 'nobody', '--data', data]), { code: 1, err: /no user nobody/ });
   t.match(await run(['api', 'user', 'remove', 'boss', '--data', data]), { code: 0 });
   t.match(await run(['api', 'user', 'list', '--data', data]), { out: 'A1\tagent\tA1\n' });
+});
+
+t.test('revisit lists: a CSV is imported whole or not at all, with the bad rows named; show sums a list up', async (t) => {
+  const data = t.testdir();
+  const good = join(data, 'good.csv');
+  const bad = join(data, 'bad.csv');
+  writeFileSync(good, 'number,name,customer_id,note,priority\n13800001111,Wang Fang,10086,router replaced,5\n13900002222,Zhao Lei,,,1\n');
+  writeFileSync(bad, 'number,name\n13700003333,Ok Row\nabc,\n');
+  t.match(await run(['revisit', 'import', 'after-repair', good, '--data', data]), { code: 0, out: /2 tasks added to after-repair/ });
+  t.match(await run(['revisit', 'import', 'after-repair', bad, '--data', data]), { code: 1, err: /bad\.csv:3: number: "abc" has no digits/ });
+  const shown = await run(['revisit', 'show', 'after-repair', '--data', data]);
+  t.match(JSON.parse(shown.out), { list: 'after-repair', total: 2, byState: { pending: 2 } }, 'the bad file added nothing');
 });
