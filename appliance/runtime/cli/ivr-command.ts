@@ -9,12 +9,10 @@ import { FlowError, PromptDirectory, compileFlow, defaultPromptDir } from '../..
 import { CsvImportError, CustomerStore, RecordsStore } from '../../store/records/index.js';
 import { ensureDataDir, resolveDataDir } from '../data-dir.js';
 import { silentLogger } from '../logger.js';
+import { failCommand, readInputFile } from './input-file.js';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
-const fail = (line: string) => {
-  process.stderr.write(`${line}\n`);
-  process.exitCode = 1;
-};
+const fail = failCommand;
 
 function withCustomers<T>(data: string | undefined, use: (customers: CustomerStore) => T): T {
   const records = new RecordsStore({ dir: ensureDataDir(resolveDataDir(data)), logger: silentLogger() });
@@ -33,12 +31,8 @@ export function registerIvrCommands(program: Command): void {
     .description('import or update customers from CSV: id,name,phones,level,vip,language, then any account columns')
     .option('--data <dir>', 'data directory (default: $CCBOX_DATA or /var/lib/ccbox)')
     .action((file: string, options: { data?: string }) => {
-      let text: string;
-      try {
-        text = readFileSync(file, 'utf8');
-      } catch (error) {
-        return fail(`cannot read ${file}: ${(error as Error).message}`);
-      }
+      const text = readInputFile(file);
+      if (text === undefined) return;
       try {
         const result = withCustomers(options.data, (store) => store.importCsv(text));
         out(`${file}: ${result.imported} imported, ${result.updated} updated, ${result.errors.length} rows skipped`);

@@ -1,11 +1,11 @@
 /** `ccbox revisit import|show`: the revisit (回访) lists agents work through, in records.sqlite. */
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { RevisitError, RevisitList } from '../../acd/revisit.js';
 import { CustomerStore, RecordsStore, RevisitStore } from '../../store/records/index.js';
 import { systemClock } from '../clock.js';
 import { ensureDataDir, resolveDataDir } from '../data-dir.js';
 import { silentLogger } from '../logger.js';
+import { failCommand, readInputFile } from './input-file.js';
 
 function withRevisits<T>(data: string | undefined, use: (list: RevisitList) => T): T {
   const records = new RecordsStore({ dir: ensureDataDir(resolveDataDir(data)), logger: silentLogger() });
@@ -17,10 +17,7 @@ function withRevisits<T>(data: string | undefined, use: (list: RevisitList) => T
   }
 }
 
-const fail = (line: string) => {
-  process.stderr.write(`${line}\n`);
-  process.exitCode = 1;
-};
+const fail = failCommand;
 
 export function registerRevisitCommand(program: Command): void {
   const revisit = program.command('revisit').description('revisit (回访) lists: outbound follow-up calls agents take one by one');
@@ -29,12 +26,8 @@ export function registerRevisitCommand(program: Command): void {
     .description('add tasks to a list from CSV: number,name,customer_id,note,priority,due (all or nothing)')
     .option('--data <dir>', 'data directory (default: $CCBOX_DATA or /var/lib/ccbox)')
     .action((list: string, file: string, options: { data?: string }) => {
-      let text: string;
-      try {
-        text = readFileSync(file, 'utf8');
-      } catch (error) {
-        return fail(`cannot read ${file}: ${(error as Error).message}`);
-      }
+      const text = readInputFile(file);
+      if (text === undefined) return;
       try {
         const added = withRevisits(options.data, (revisits) => revisits.importCsv(list, text));
         process.stdout.write(`${file}: ${added.length} tasks added to ${list}\n`);
