@@ -12,9 +12,11 @@ import type { Clock } from '../runtime/clock.js';
 import { AgentBook } from './agent-book.js';
 import type { AcdConfig, OverflowAction, QueueConfig } from './config.js';
 import type { AcdEngineEvents, CallbackOutcome, LeaveReason, RetractReason } from './events.js';
-import { type AcdCall, AcdError, type Agent, type CallData, type Offer, type RequestedState, comesBefore } from './model.js';
+import { type AcdCall, AcdError, type Agent, type CallData, type Offer, type RequestedState } from './model.js';
 import { AcdQueue, SERVICE_LEVEL_SECONDS } from './queue.js';
 import { pickAgent } from './strategies.js';
+import { CallTimers } from './call-timers.js';
+import { byHeadCall, freeMembers, isFree, isFreeFor } from './selection.js';
 import { type QueueStats, queueStats } from './stats.js';
 
 export interface AcdEngineOptions {
@@ -35,6 +37,7 @@ export class AcdEngine extends EventEmitter<AcdEngineEvents> {
   readonly #queues = new Map<string, AcdQueue>();
   readonly #calls = new Map<string, AcdCall>();
   readonly #dirty = new Set<AcdQueue>();
+  readonly #timers: CallTimers;
   /** Queues holding calls only a given agent may take, by agent. */
   readonly #targeted = new Map<string, Set<AcdQueue>>();
   #config: AcdConfig;
@@ -55,6 +58,17 @@ export class AcdEngine extends EventEmitter<AcdEngineEvents> {
         for (const queue of this.#targeted.get(agent.id) ?? []) this.#dirty.add(queue);
       },
       wrapUpMs: (agent, queue) => 1000 * (agent.config.wrapUpSeconds ?? (queue === undefined ? undefined : this.#queues.get(queue)?.config.wrapUpSeconds) ?? 0),
+    });
+    this.#timers = new CallTimers({
+      clock: this.#clock,
+      batch: (work) => this.#batch(work),
+      maxWait: (call, queue) => {
+        queue.counters.overflowed++;
+        this.#leave(call, 'maxWait', queue.config.overflow);
+      },
+      penaltyStep: (queue) => this.#dirty.add(queue),
+      announce: (call, queue) => this.#announce(call, queue),
+      periodic: (call, queue, prompt) => this.emit('periodic', { callId: call.id, queue: queue.name, prompt }),
     });
     this.configure(options.config);
   }
@@ -201,7 +215,7 @@ export class AcdEngine extends EventEmitter<AcdEngineEvents> {
       const now = this.#clock.now();
       const queue = this.#queues.get(call.queue) as AcdQueue;
       const { agent } = offer;
-      this.#clearTimers(call);
+      this.#timers.clear(call);
       queue.remove(call);
       queue.counters.answered++;
       const waitedMs = now - call.joinedAt;
@@ -272,7 +286,7 @@ export class AcdEngine extends EventEmitter<AcdEngineEvents> {
       const call = this.#calls.get(callId);
       if (!call || call.phase === 'connected' || call.phase === 'done') throw new AcdError('unknownCall', `no waiting call ${callId}`);
       for (const offer of [...call.offers.values()]) this.#withdraw(offer, 'abandoned');
-      this.#clearTimers(call);
+      this.#timers.clear(call);
       call.kind = 'callback';
       call.callbackNumber = number;
       const queue = this.#queues.get(call.queue) as AcdQueue;
@@ -306,7 +320,7 @@ export class AcdEngine extends EventEmitter<AcdEngineEvents> {
       call.phase = 'waiting';
       call.notBefore = this.#clock.now() + queue.config.callback.retrySeconds * 1000;
       queue.insert(call);
-      this.#wakeAt(call, queue, call.notBefore);
+      this.#timers.wakeAt(call, queue, call.notBefore);
     });
   }
 
@@ -393,7 +407,7 @@ export class AcdEngine extends EventEmitter<AcdEngineEvents> {
     call.missedBy.clear();
     queue.insert(call);
     queue.counters.joined++;
-    this.#startTimers(call, queue);
+    this.#timers.start(call, queue);
     const position = queue.position(call);
     this.emit('joined', { callId: call.id, queue: queue.name, kind: call.kind, position, priority: call.priority, at: now });
     this.#dirty.add(queue);
@@ -409,25 +423,6 @@ export class AcdEngine extends EventEmitter<AcdEngineEvents> {
     return { joined: false, reason, action: queue.config.overflow };
   }
 
-  #startTimers(call: AcdCall, queue: AcdQueue): void {
-    const { config } = queue;
-    if (call.kind !== 'inbound') return;
-    const at = (ms: number, fn: () => void) => call.timers.push(this.#clock.setTimeout(() => this.#batch(fn), ms));
-    const every = (ms: number, fn: () => void) => call.timers.push(this.#clock.setInterval(() => this.#batch(fn), ms));
-    if (config.maxWaitSeconds !== undefined) {
-      at(config.maxWaitSeconds * 1000, () => {
-        queue.counters.overflowed++;
-        this.#leave(call, 'maxWait', config.overflow);
-      });
-    }
-    for (const rule of config.penaltyRules) if (rule.afterSeconds > 0) at(rule.afterSeconds * 1000, () => this.#dirty.add(queue));
-    if (config.announce.positionEverySeconds > 0) every(config.announce.positionEverySeconds * 1000, () => this.#announce(call, queue));
-    const { periodicPrompt, periodicEverySeconds } = config.announce;
-    if (periodicPrompt !== undefined && periodicEverySeconds > 0) {
-      every(periodicEverySeconds * 1000, () => this.emit('periodic', { callId: call.id, queue: queue.name, prompt: periodicPrompt }));
-    }
-  }
-
   #announce(call: AcdCall, queue: AcdQueue): void {
     const position = queue.position(call);
     if (position === 0) return;
@@ -436,23 +431,6 @@ export class AcdEngine extends EventEmitter<AcdEngineEvents> {
     if (last && last.position === position && last.expectedWaitSeconds === expectedWaitSeconds) return;
     call.lastAnnounced = { position, expectedWaitSeconds };
     this.emit('announce', { callId: call.id, queue: queue.name, position, expectedWaitSeconds });
-  }
-
-  #wakeAt(call: AcdCall, queue: AcdQueue, at: number): void {
-    const ms = at - this.#clock.now();
-    if (ms <= 0) {
-      this.#dirty.add(queue);
-      return;
-    }
-    call.timers.push(this.#clock.setTimeout(() => this.#batch(() => this.#dirty.add(queue)), ms));
-  }
-
-  #clearTimers(call: AcdCall): void {
-    for (const timer of call.timers) {
-      this.#clock.clearTimeout(timer);
-      this.#clock.clearInterval(timer);
-    }
-    call.timers = [];
   }
 
   /** The call leaves its queue without an agent: to the overflow queue, a callback in its place, or out with an action. */
@@ -465,7 +443,7 @@ export class AcdEngine extends EventEmitter<AcdEngineEvents> {
     }
     const retract: RetractReason = reason === 'abandoned' ? 'abandoned' : reason === 'exitKey' ? 'exitKey' : 'overflow';
     for (const offer of [...call.offers.values()]) this.#withdraw(offer, retract);
-    this.#clearTimers(call);
+    this.#timers.clear(call);
     const from = this.#queues.get(call.queue);
     from?.remove(call);
     if (from) this.emit('queueChanged', from.name);
@@ -524,7 +502,7 @@ export class AcdEngine extends EventEmitter<AcdEngineEvents> {
     const queue = this.#queues.get(call.queue) as AcdQueue;
     if (call.offers.size === 0 && call.phase === 'offered' && queue.config.retrySeconds > 0) call.notBefore = this.#clock.now() + queue.config.retrySeconds * 1000;
     this.#rewait(call);
-    if (call.notBefore > this.#clock.now()) this.#wakeAt(call, queue, call.notBefore);
+    if (call.notBefore > this.#clock.now()) this.#timers.wakeAt(call, queue, call.notBefore);
   }
 
   #rewait(call: AcdCall): void {
@@ -607,31 +585,6 @@ export class AcdEngine extends EventEmitter<AcdEngineEvents> {
       if (free.length === 0) return;
     }
   }
-}
-
-function isFreeFor(call: AcdCall, agent: Agent | undefined): agent is Agent {
-  return agent !== undefined && isFree(agent) && call.phase === 'waiting';
-}
-
-function isFree(agent: Agent): boolean {
-  return agent.state === 'ready' && agent.offer === undefined && !agent.phoneBusy && agent.device !== undefined;
-}
-
-function freeMembers(queue: AcdQueue): Agent[] {
-  const free: Agent[] = [];
-  for (const agent of queue.members) if (isFree(agent)) free.push(agent);
-  return free;
-}
-
-function headCall(queue: AcdQueue): AcdCall | undefined {
-  return queue.calls.find((call) => call.phase === 'waiting');
-}
-
-function byHeadCall(a: AcdQueue, b: AcdQueue): number {
-  const x = headCall(a);
-  const y = headCall(b);
-  if (!x || !y) return x ? -1 : y ? 1 : 0;
-  return comesBefore(x, y) ? -1 : comesBefore(y, x) ? 1 : 0;
 }
 
 export type { QueueConfig };

@@ -6,10 +6,24 @@
  */
 import t from 'tap';
 import { hashPassword } from '../../appliance/api/index.js';
-import { SimulatedAgentDesk } from '../../simulators/agents/index.js';
+import type { AcdRuntime } from '../../appliance/runtime/acd-runtime.js';
+import { type AgentProfileInput, SimulatedAgentDesk } from '../../simulators/agents/index.js';
 import { startIvrSite } from '../helpers/ivr-site.js';
 
 const CUSTOMERS = 'id,name,phones,level,vip,language,balance,due\n10086,Wang Fang,13800001111,gold,0,zh,1234.50,2026-12-01\n';
+
+const PASSWORD = 'desk-secret';
+
+/** MQTT logins for these agents, each with PASSWORD. */
+async function deskLogins(...agentIds: string[]) {
+  const passwordHash = await hashPassword(PASSWORD);
+  return { users: agentIds.map((agentId) => ({ username: agentId, passwordHash, role: 'agent' as const, agentId })) };
+}
+
+/** A simulated desk for `agentId` at `device`, on the site's embedded broker. */
+function deskAt(acd: AcdRuntime, agentId: string, device: string, profile: AgentProfileInput) {
+  return new SimulatedAgentDesk({ url: `mqtt://127.0.0.1:${acd.brokerAddress!.port}`, site: 'test', agentId, password: PASSWORD, device, profile });
+}
 
 const hotline = {
   id: 'hotline',
@@ -31,30 +45,20 @@ const survey = {
 };
 
 t.test('caller → IVR → queue → agent over MQTT → hang-up → survey, with the screen pop carrying the IVR data', async (t) => {
-  const password = 'desk-secret';
   const site = await startIvrSite(t, {
     flows: [hotline, survey],
     csta: true,
     customersCsv: CUSTOMERS,
-    
     acdConfig: {
       acd: {
         queues: [{ name: 'service', ringTimeoutSeconds: 20, wrapUpSeconds: 30, afterCallSurvey: { number: '610', flow: 'survey' }, announce: { positionEverySeconds: 20 } }],
         agents: [{ id: 'A1', name: 'Li Na', skills: { service: 3 } }],
       },
-      api: { users: [{ username: 'A1', passwordHash: await hashPassword(password), role: 'agent', agentId: 'A1' }] },
+      api: await deskLogins('A1'),
     },
   });
   const acd = site.acd!;
-  const broker = acd.brokerAddress!;
-  const desk = new SimulatedAgentDesk({
-    url: `mqtt://127.0.0.1:${broker.port}`,
-    site: 'test',
-    agentId: 'A1',
-    password,
-    device: '201',
-    profile: { answerDelayMs: 1000, talkMs: 8000, wrapUpMs: 3000 },
-  });
+  const desk = deskAt(acd, 'A1', '201', { answerDelayMs: 1000, talkMs: 8000, wrapUpMs: 3000 });
   const states: string[] = [];
   acd.engine.on('agentState', (change) => states.push(change.state));
   const started = desk.start();
@@ -95,7 +99,6 @@ t.test('caller → IVR → queue → agent over MQTT → hang-up → survey, wit
 });
 
 t.test('a caller presses the callback key, keeps their place, and is called back through the agent’s phone first', async (t) => {
-  const password = 'desk-secret';
   const site = await startIvrSite(t, {
     flows: [hotline],
     csta: true,
@@ -106,7 +109,7 @@ t.test('a caller presses the callback key, keeps their place, and is called back
         queues: [{ name: 'service', joinWhen: 'always', callbackKey: '*', ringTimeoutSeconds: 20, wrapUpSeconds: 5, callback: { maxAttempts: 2, retrySeconds: 60 } }],
         agents: [{ id: 'A1', name: 'Li Na', skills: { service: 1 } }],
       },
-      api: { users: [{ username: 'A1', passwordHash: await hashPassword(password), role: 'agent', agentId: 'A1' }] },
+      api: await deskLogins('A1'),
     },
   });
   const acd = site.acd!;
@@ -122,7 +125,7 @@ t.test('a caller presses the callback key, keeps their place, and is called back
   t.match(site.ended.get(ivrCall as string), { outcome: 'completed', path: ['welcome', 'menu', 'queue', 'bye'] }, 'the caller heard the confirmation and the goodbye');
   t.match(acd.engine.stats('service'), { waiting: 0, callbacksWaiting: 1 }, 'the call waits on as a callback');
 
-  const desk = new SimulatedAgentDesk({ url: `mqtt://127.0.0.1:${acd.brokerAddress!.port}`, site: 'test', agentId: 'A1', password, device: '201', profile: { answerDelayMs: 1000, talkMs: 6000, wrapUpMs: 1000 } });
+  const desk = deskAt(acd, 'A1', '201', { answerDelayMs: 1000, talkMs: 6000, wrapUpMs: 1000 });
   const started = desk.start();
   await site.advance(2000, 100);
   await started;
@@ -141,19 +144,18 @@ t.test('a caller presses the callback key, keeps their place, and is called back
 });
 
 t.test('an agent works the revisit list over MQTT: the next task with its customer, the call placed for it, the outcome and its retry', async (t) => {
-  const password = 'desk-secret';
   const site = await startIvrSite(t, {
     flows: [hotline],
     csta: true,
     customersCsv: CUSTOMERS,
     acdConfig: {
       acd: { dialing: { outsidePrefix: '0' }, queues: [{ name: 'service' }], agents: [{ id: 'A1', name: 'Li Na', skills: { service: 1 } }] },
-      api: { users: [{ username: 'A1', passwordHash: await hashPassword(password), role: 'agent', agentId: 'A1' }] },
+      api: await deskLogins('A1'),
     },
   });
   const acd = site.acd!;
   acd.revisits.importCsv('after-repair', 'number,name,customer_id,note,priority\n13800001111,Wang Fang,10086,router replaced,5\n13900002222,Zhao Lei,,,1\n');
-  const desk = new SimulatedAgentDesk({ url: `mqtt://127.0.0.1:${acd.brokerAddress!.port}`, site: 'test', agentId: 'A1', password, device: '201', profile: { talkMs: 3_600_000 } });
+  const desk = deskAt(acd, 'A1', '201', { talkMs: 3_600_000 });
   const started = desk.start();
   await site.advance(1000, 100);
   await started;
@@ -183,8 +185,6 @@ t.test('an agent works the revisit list over MQTT: the next task with its custom
 });
 
 t.test('an agent sends the caller to an IVR flow (PIN check) and the caller comes back to the same agent', async (t) => {
-  const password = 'desk-secret';
-  const hash = await hashPassword(password);
   const pinCheck = {
     id: 'pin-check',
     start: 'pin',
@@ -204,11 +204,11 @@ t.test('an agent sends the caller to an IVR flow (PIN check) and the caller come
         queues: [{ name: 'service', wrapUpSeconds: 60 }],
         agents: [{ id: 'A1', name: 'Li Na', skills: { service: 1 } }, { id: 'A2', name: 'Zhao Lei', skills: { service: 1 } }],
       },
-      api: { users: ['A1', 'A2'].map((id) => ({ username: id, passwordHash: hash, role: 'agent' as const, agentId: id })) },
+      api: await deskLogins('A1', 'A2'),
     },
   });
   const acd = site.acd!;
-  const desk = (agentId: string, device: string) => new SimulatedAgentDesk({ url: `mqtt://127.0.0.1:${acd.brokerAddress!.port}`, site: 'test', agentId, password, device, profile: { answerDelayMs: 1000, talkMs: 3_600_000 } });
+  const desk = (agentId: string, device: string) => deskAt(acd, agentId, device, { answerDelayMs: 1000, talkMs: 3_600_000 });
   const a1 = desk('A1', '201');
   const started = a1.start();
   await site.advance(1000, 100);
