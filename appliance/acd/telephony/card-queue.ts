@@ -71,6 +71,7 @@ export class CardQueuePort implements AcdPort {
       if (left.reason === 'callback') {
         waiting.announcements = [['callback-confirmed']];
         waiting.confirming = true;
+        void waiting.caller.interrupt();
         return;
       }
       const action = left.action?.kind === 'queue' || left.action?.kind === 'callback' ? undefined : left.action;

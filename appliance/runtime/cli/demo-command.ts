@@ -47,7 +47,7 @@ export function registerDemoCommand(program: Command): void {
     .option('--cards <url>', 'where the card simulator serves the card link', 'tcp://127.0.0.1:8810')
     .option('--no-ivr', 'leave out the card simulator and the IVR')
     .option('--no-acd', 'leave out the ACD, its MQTT API and the simulated agents')
-    .option('--mqtt <url>', 'where the ACD’s embedded MQTT broker listens', 'tcp://127.0.0.1:1883')
+    .option('--mqtt <url>', 'where the ACD’s embedded MQTT broker listens (1883 may be taken by a system mosquitto)', 'tcp://127.0.0.1:1884')
     .option('--dialplan <file>', 'dial plan JSON (default: the built-in demo site)')
     .option('--scenario <file>', 'callers and phones scenario JSON', DEFAULT_SCENARIO)
     .option('--duration <seconds>', 'stop after this many seconds (default: run until Ctrl-C)')
