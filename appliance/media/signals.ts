@@ -1,7 +1,7 @@
 /** Generated line signals: tones, a speech-like signal for callers who name no audio, and levels. */
 
-/** A small deterministic PRNG (mulberry32). */
-function random(seed: number): () => number {
+/** A small deterministic PRNG (mulberry32): repeatable noise here, repeatable randomness in tests and benches. */
+export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -29,7 +29,7 @@ export function toneSignal(frequencies: number[], durationMs: number, sampleRate
  * by near-silent pauses (200–800 ms, below -60 dBFS), deterministic for a seed.
  */
 export function speechLikeSignal(durationMs: number, sampleRate = 8000, seed = 1): Int16Array {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const total = Math.round((durationMs * sampleRate) / 1000);
   const out = new Int16Array(total);
   let at = 0;

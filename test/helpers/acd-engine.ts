@@ -1,21 +1,12 @@
 /** An AcdEngine on sinon fake time, with every event it emits kept in order for assertions. */
 import sinon from 'sinon';
 import { type AcdConfigInput, AcdEngine, type AcdEngineEvents, acdConfigSchema } from '../../appliance/acd/index.js';
+import { seededRandom } from '../../appliance/media/signals.js';
 import { systemClock } from '../../appliance/runtime/clock.js';
 
 export type Logged = { [K in keyof AcdEngineEvents]: { type: K; payload: AcdEngineEvents[K][0] } }[keyof AcdEngineEvents];
 
-/** A seeded generator (mulberry32): the random strategies and the property test stay repeatable. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 export const DATA = { language: 'zh' as const, vip: false, keys: [], path: [], variables: {} };
 

@@ -5,6 +5,7 @@
  * Agent states can be mirrored to the PBX's own agent model with SetAgentState.
  */
 import { ConnectionTracker } from '../../csta/connection-tracker.js';
+import { LinkAndEngineListeners } from './listeners.js';
 import { CALL_EVENT_NAMES, type CstaMessage, DEVICE_EVENT_NAMES } from '../../csta/messages.js';
 import type { AgentState, PbxLink } from '../../csta/pbx-link.js';
 import type { Logger } from '../../runtime/logger.js';
@@ -24,36 +25,31 @@ export interface AgentPhonesOptions {
 
 export class AgentPhones {
   readonly tracker = new ConnectionTracker();
-  readonly #detach: (() => void)[] = [];
+  readonly #listeners: LinkAndEngineListeners;
   readonly #unwatched = new Set<string>();
 
-  constructor(private readonly options: AgentPhonesOptions) {}
+  constructor(private readonly options: AgentPhonesOptions) {
+    this.#listeners = new LinkAndEngineListeners(options.link, options.engine);
+  }
 
   start(): void {
     const { link, engine } = this.options;
+    const { onLink, onEngine } = this.#listeners;
     const onEvent = (event: CstaMessage, device: string | undefined) => this.#observe(event, device);
-    for (const name of [...CALL_EVENT_NAMES, ...DEVICE_EVENT_NAMES]) {
-      link.on(name, onEvent as never);
-      this.#detach.push(() => link.off(name, onEvent as never));
-    }
-    const onUp = () => engine.linkUp();
-    const onDown = () => {
+    for (const name of [...CALL_EVENT_NAMES, ...DEVICE_EVENT_NAMES]) onLink(name, onEvent as never);
+    onLink('linkUp', () => engine.linkUp());
+    onLink('linkDown', () => {
       this.tracker.clear();
       engine.linkDown();
-    };
-    const onSnapshot = ({ calls }: { calls: { connection: { callID: string; deviceID?: string }; state: string }[] }) => this.tracker.applySnapshot(calls);
-    const onState = (change: AgentStateChange) => this.#agentState(change);
-    link.on('linkUp', onUp);
-    link.on('linkDown', onDown);
-    link.on('snapshot', onSnapshot);
-    engine.on('agentState', onState);
-    this.#detach.push(() => link.off('linkUp', onUp), () => link.off('linkDown', onDown), () => link.off('snapshot', onSnapshot), () => engine.off('agentState', onState));
+    });
+    onLink('snapshot', ({ calls }) => this.tracker.applySnapshot(calls));
+    onEngine('agentState', (change) => this.#agentState(change));
     if (!link.isUp) engine.linkDown();
     for (const agent of engine.agents.all()) if (agent.device !== undefined) this.#watch(agent.device);
   }
 
   stop(): void {
-    for (const detach of this.#detach.splice(0)) detach();
+    this.#listeners.detachAll();
   }
 
   /** Monitors an agent's phone; until the monitor runs the phone counts as busy, so no offer rings unseen. */
@@ -82,7 +78,9 @@ export class AgentPhones {
   }
 
   #agentState(change: AgentStateChange): void {
-    if (change.previous === 'loggedOut' && change.device !== undefined) this.#watch(change.device);
+    // A login, or an agent moving to another extension (the only change that keeps the state).
+    const atNewDevice = change.previous === 'loggedOut' || change.previous === change.state;
+    if (atNewDevice && change.state !== 'loggedOut' && change.device !== undefined) this.#watch(change.device);
     if (!this.options.mirrorStates || change.device === undefined) return;
     const agent = this.options.engine.agents.get(change.agentId);
     const wanted = PBX_STATE[change.state];

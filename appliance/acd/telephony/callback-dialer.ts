@@ -8,8 +8,9 @@ import type { PbxLink } from '../../csta/pbx-link.js';
 import type { Clock, TimerHandle } from '../../runtime/clock.js';
 import type { Logger } from '../../runtime/logger.js';
 import type { AcdEngine } from '../engine.js';
-import type { CallbackOutcome, OfferEvent, RetractEvent } from '../events.js';
+import type { CallbackOutcome, OfferEvent } from '../events.js';
 import type { CallControl } from '../ports.js';
+import { LinkAndEngineListeners } from './listeners.js';
 
 export interface CallbackDialerOptions {
   engine: AcdEngine;
@@ -33,38 +34,30 @@ interface Attempt {
 export class CallbackDialer {
   readonly #byCstaCall = new Map<string, Attempt>();
   readonly #byCall = new Map<string, Attempt>();
-  readonly #detach: (() => void)[] = [];
+  readonly #listeners: LinkAndEngineListeners;
 
-  constructor(private readonly options: CallbackDialerOptions) {}
+  constructor(private readonly options: CallbackDialerOptions) {
+    this.#listeners = new LinkAndEngineListeners(options.link, options.engine);
+  }
 
   start(): void {
-    const { engine, link } = this.options;
-    const onOffer = (offer: OfferEvent) => {
+    const { engine } = this.options;
+    const { onLink, onEngine } = this.#listeners;
+    onEngine('offer', (offer) => {
       if (offer.kind === 'callback' && offer.callbackNumber !== undefined) void this.#dial(offer, dialable(offer.callbackNumber, engine.config.dialing));
-    };
-    const onRetract = (retract: RetractEvent) => this.#abandon(retract.callId);
-    const onConnected = (info: { callId: string }) => this.#agentAnswered(info.callId);
-    const onEnded = (info: { callId: string }) => {
+    });
+    onEngine('retract', (retract) => this.#abandon(retract.callId));
+    onEngine('connected', (info) => this.#agentAnswered(info.callId));
+    onEngine('ended', (info) => {
       const attempt = this.#byCall.get(info.callId);
       if (attempt) this.#forget(attempt);
-    };
+    });
     const onEvent = (event: CstaMessage) => this.#observe(event);
-    engine.on('offer', onOffer);
-    engine.on('retract', onRetract);
-    engine.on('connected', onConnected);
-    engine.on('ended', onEnded);
-    for (const name of CALL_EVENT_NAMES) link.on(name, onEvent as never);
-    this.#detach.push(
-      () => engine.off('offer', onOffer),
-      () => engine.off('retract', onRetract),
-      () => engine.off('connected', onConnected),
-      () => engine.off('ended', onEnded),
-      ...CALL_EVENT_NAMES.map((name) => () => link.off(name, onEvent as never)),
-    );
+    for (const name of CALL_EVENT_NAMES) onLink(name, onEvent as never);
   }
 
   stop(): void {
-    for (const detach of this.#detach.splice(0)) detach();
+    this.#listeners.detachAll();
     for (const attempt of this.#byCall.values()) this.options.clock.clearTimeout(attempt.timer);
   }
 

@@ -172,7 +172,9 @@ export class CardQueuePort implements AcdPort {
     if (!ring) return;
     waiting.ring = undefined;
     void ring.then(async (legs) => {
-      if (!legs || waiting.caller.hungUp) return;
+      if (!legs) return;
+      // The caller is gone: only the consultation still rings at the agent.
+      if (waiting.caller.hungUp) return void this.options.link.clearConnection(legs.consult).catch(() => undefined);
       await this.options.link.reconnectCall(legs.held, legs.consult).catch((error: Error) => this.options.logger.warn({ callId: waiting.caller.callId, err: error }, 'cannot take the caller back from the agent'));
     });
   }

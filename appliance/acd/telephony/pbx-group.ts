@@ -16,7 +16,8 @@ import type { Logger } from '../../runtime/logger.js';
 import type { AcdEngine } from '../engine.js';
 import type { AgentStateChange, LeftEvent, RetractEvent } from '../events.js';
 import type { AgentStateName } from '../model.js';
-import { LinkAndEngineListeners, abandonOnLinkLoss, enqueueFromPbx, pbxDevicesOf, queueWaitingAt } from './pbx-waiting.js';
+import { LinkAndEngineListeners } from './listeners.js';
+import { abandonOnLinkLoss, enqueueFromPbx, pbxDevicesOf, queueWaitingAt } from './pbx-waiting.js';
 
 /** The agent as the PBX knows them: SetAgentState names the agent, and logging on may need a password. */
 export interface PbxAgentIdentity {

@@ -1,16 +1,13 @@
 /**
  * What the two ways of waiting on the PBX itself share (a PBX ACD group: pbx-group.ts, a CSTA
  * routing point: routing-point.ts): the queues that wait at a PBX device, a call the switch reports
- * joining its queue, the adapter's listeners on the link and the engine, and the waiting calls let
- * go when the link drops.
+ * joining its queue, and the waiting calls let go
+ * when the link drops.
  */
 import { normalizeDeviceId } from '../../csta/device-id.js';
-import type { PbxLinkEvents } from '../../csta/events.js';
-import type { PbxLink } from '../../csta/pbx-link.js';
 import type { Logger } from '../../runtime/logger.js';
 import type { QueueConfig } from '../config.js';
 import type { AcdEngine } from '../engine.js';
-import type { AcdEngineEvents } from '../events.js';
 
 export type PbxWaitAt = Exclude<QueueConfig['waitAt'], 'card'>;
 
@@ -36,28 +33,4 @@ export function abandonOnLinkLoss(calls: Map<string, unknown>, engine: AcdEngine
   calls.clear();
   if (lost.length > 0) logger.warn({ calls: lost }, why);
   for (const callId of lost) engine.abandon(callId);
-}
-
-/** An adapter's listeners on the link and on the engine, taken off together. */
-export class LinkAndEngineListeners {
-  readonly #detach: (() => void)[] = [];
-
-  constructor(
-    private readonly link: PbxLink,
-    private readonly engine: AcdEngine,
-  ) {}
-
-  readonly onLink = <K extends keyof PbxLinkEvents>(event: K, listener: (...args: PbxLinkEvents[K]) => void): void => {
-    this.link.on(event, listener as never);
-    this.#detach.push(() => this.link.off(event, listener as never));
-  };
-
-  readonly onEngine = <K extends keyof AcdEngineEvents>(event: K, listener: (...args: AcdEngineEvents[K]) => void): void => {
-    this.engine.on(event, listener as never);
-    this.#detach.push(() => this.engine.off(event, listener as never));
-  };
-
-  detachAll(): void {
-    for (const detach of this.#detach.splice(0)) detach();
-  }
 }

@@ -15,7 +15,8 @@ import type { Logger } from '../../runtime/logger.js';
 import type { OverflowAction } from '../config.js';
 import type { AcdEngine } from '../engine.js';
 import type { LeftEvent, OfferEvent, RetractEvent } from '../events.js';
-import { LinkAndEngineListeners, abandonOnLinkLoss, enqueueFromPbx, pbxDevicesOf, queueWaitingAt } from './pbx-waiting.js';
+import { LinkAndEngineListeners } from './listeners.js';
+import { abandonOnLinkLoss, enqueueFromPbx, pbxDevicesOf, queueWaitingAt } from './pbx-waiting.js';
 
 export interface RoutingPointQueuesOptions {
   engine: AcdEngine;
