@@ -26,11 +26,17 @@ export class AgentBook {
   readonly #agents = new Map<string, Agent>();
   readonly #byDevice = new Map<string, Agent>();
   #reasons: ReadonlySet<string> = new Set();
+  #configured: ReadonlySet<string> = new Set();
 
   constructor(readonly hooks: AgentBookHooks) {}
 
-  configure(config: AcdConfig): void {
+  /**
+   * Takes a (new) agent list. Agents no longer in it are forgotten once logged out; the ones still
+   * logged in are returned, for the engine to log out (after their call, if on one).
+   */
+  configure(config: AcdConfig): Agent[] {
     this.#reasons = new Set([...config.notReadyReasons, 'missed', 'login', 'supervisor', AWAITING_CALLER]);
+    this.#configured = new Set(config.agents.map((agent) => agent.id));
     const now = this.hooks.clock.now();
     config.agents.forEach((agentConfig: AgentConfig, order) => {
       const known = this.#agents.get(agentConfig.id);
@@ -44,6 +50,14 @@ export class AgentBook {
         callsAnswered: 0, talkMs: 0, missedInRow: 0, queues: new Set(), offer: undefined, call: undefined, pending: undefined, wrapUpTimer: undefined, phoneBusy: false,
       });
     });
+    const removed = [...this.#agents.values()].filter((agent) => !this.#configured.has(agent.id));
+    for (const agent of removed) if (agent.state === 'loggedOut') this.#agents.delete(agent.id);
+    return removed.filter((agent) => agent.state !== 'loggedOut');
+  }
+
+  /** Whether the agent is in the current configuration (a removed one may still be finishing a call). */
+  isConfigured(id: string): boolean {
+    return this.#configured.has(id);
   }
 
   all(): IterableIterator<Agent> {
@@ -66,6 +80,7 @@ export class AgentBook {
 
   login(id: string, device: string, options: { pin?: string | undefined; ready?: boolean | undefined }): Agent {
     const agent = this.require(id);
+    if (!this.#configured.has(id)) throw new AcdError('unknownAgent', `agent ${id} was removed from the configuration`);
     if (options.pin !== undefined && agent.config.pin !== undefined && options.pin !== agent.config.pin) throw new AcdError('badPin', `wrong PIN for agent ${id}`);
     const holder = this.#byDevice.get(device);
     if (holder && holder !== agent) throw new AcdError('deviceInUse', `agent ${holder.id} is logged in at ${device}`);
@@ -119,6 +134,7 @@ export class AgentBook {
       agent.device = undefined;
       agent.phoneBusy = false;
       this.set(agent, 'loggedOut', undefined, device);
+      if (!this.#configured.has(agent.id)) this.#agents.delete(agent.id);
       return;
     }
     if (want.state === 'ready') {

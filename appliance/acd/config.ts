@@ -1,5 +1,6 @@
 /** The `acd` section of config.json: queues, agents, not-ready reasons. */
 import { z } from 'zod';
+import { QUEUE_HANDOFFS, queueHandoffProblem } from '../csta/profile.js';
 
 export const STRATEGIES = ['ringAll', 'longestIdle', 'fewestCalls', 'leastTalkTime', 'roundRobin', 'linear', 'random', 'weightedRandom'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
@@ -61,6 +62,10 @@ export const queueConfigSchema = z.strictObject({
     .prefault({}),
   waitAt: z.enum(['card', 'pbxGroup', 'routingPoint']).default('card').describe('where calls wait: on a voice-card channel, in the PBX ACD group, or at a CSTA routing point'),
   pbxDevice: z.string().min(1).optional().describe('the PBX ACD group or routing point number (waitAt pbxGroup / routingPoint)'),
+  cardHandoff: z
+    .enum(QUEUE_HANDOFFS)
+    .optional()
+    .describe('waitAt card: how the caller moves from the card channel to the agent, singleStep or consultation (default: the PBX profile’s queueHandoff)'),
 });
 export type QueueConfig = z.infer<typeof queueConfigSchema>;
 
@@ -71,6 +76,13 @@ export const agentConfigSchema = z.strictObject({
   skills: z.record(name, z.number().int().min(1).max(10)).default({}).describe('skill → level 1..10'),
   queues: z.record(name, z.strictObject({ penalty: z.number().int().min(0).max(100).default(0), weight: z.number().min(0.01).max(100).default(1) })).default({}).describe('per-queue penalty and weight (weightedRandom)'),
   wrapUpSeconds: seconds.optional().describe('after-call work time for this agent, over the queue’s'),
+  pbxAgent: z
+    .strictObject({
+      id: z.string().regex(/^[0-9A-Za-z*#._-]{1,32}$/, { error: 'expected the agent ID as the PBX knows it' }).optional().describe('the PBX agent ID (default: the ccbox agent ID)'),
+      password: z.string().min(1).max(32).optional().describe('the password the PBX wants when the agent logs on'),
+    })
+    .optional()
+    .describe('the agent in the PBX’s own agent model, for SetAgentState (PBX groups, mirrored states)'),
 });
 export type AgentConfig = z.infer<typeof agentConfigSchema>;
 
@@ -89,6 +101,7 @@ export const acdConfigSchema = z
     queues: z.array(queueConfigSchema).default([]).superRefine((qs, ctx) => unique(qs, (q) => q.name, 'queue', ctx)),
     agents: z.array(agentConfigSchema).default([]).superRefine((as, ctx) => unique(as, (a) => a.id, 'agent', ctx)),
     notReadyReasons: z.array(name).default(['break', 'lunch', 'training', 'away']).describe('reason codes an agent may give for not-ready'),
+    mirrorStatesToPbx: z.boolean().default(false).describe('also report ccbox agent states to the PBX with SetAgentState for card and routing-point queues (PBX-group queues always do); the agents must exist in the PBX'),
     autoNotReadyAfterMissed: z.number().int().min(0).default(2).describe('unanswered offers in a row that put an agent not-ready (0: never)'),
     dialing: z
       .strictObject({
@@ -106,6 +119,7 @@ export const acdConfigSchema = z
       if (q.overflow.kind === 'queue' && !queues.has(q.overflow.queue)) ctx.addIssue({ code: 'custom', path: ['queues', i, 'overflow', 'queue'], message: `no queue ${q.overflow.queue}` });
       if (q.overflow.kind === 'queue' && q.overflow.queue === q.name) ctx.addIssue({ code: 'custom', path: ['queues', i, 'overflow', 'queue'], message: 'a queue cannot overflow into itself' });
       if (q.waitAt !== 'card' && q.pbxDevice === undefined) ctx.addIssue({ code: 'custom', path: ['queues', i, 'pbxDevice'], message: `waitAt ${q.waitAt} needs the PBX device number` });
+      if (q.waitAt !== 'card' && q.cardHandoff !== undefined) ctx.addIssue({ code: 'custom', path: ['queues', i, 'cardHandoff'], message: `cardHandoff is for queues that wait on a card channel, not waitAt ${q.waitAt}` });
     });
     acd.agents.forEach((a, i) => {
       for (const queue of Object.keys(a.queues)) {
@@ -117,14 +131,32 @@ export type AcdConfig = z.infer<typeof acdConfigSchema>;
 
 /**
  * What the engine can decide but the PBX cannot carry out: ringAll rings several phones for one
- * call, which a card port (one consultation at a time) or a routing point (one route per request)
- * cannot. Checked when the ACD starts on a PBX; the engine alone (tests, bench) takes any strategy.
+ * call, which a card port (one call handed over at a time) or a routing point (one route per
+ * request) cannot; a queue's cardHandoff that needs services the PBX profile lists as unsupported.
+ * Checked when the ACD starts on a PBX; the engine alone (tests, bench) takes any strategy.
  */
-export function unsupportedOnPbx(config: AcdConfig): string[] {
-  return config.queues.flatMap((q, i) =>
-    q.strategy === 'ringAll' && q.waitAt !== 'pbxGroup'
-      ? [`acd.queues.${i}.strategy: ringAll cannot ring several phones from a ${q.waitAt === 'card' ? 'card port' : 'routing point'}; use the PBX group's own ring-all (waitAt pbxGroup)`]
-      : [],
-  );
+export function unsupportedOnPbx(config: AcdConfig, pbx?: { unsupportedServices: readonly string[] }): string[] {
+  return config.queues.flatMap((q, i) => {
+    const problems: string[] = [];
+    if (q.strategy === 'ringAll' && q.waitAt !== 'pbxGroup') {
+      problems.push(`acd.queues.${i}.strategy: ringAll cannot ring several phones from a ${q.waitAt === 'card' ? 'card port' : 'routing point'}; use the PBX group's own ring-all (waitAt pbxGroup)`);
+    }
+    const handoffProblem = q.cardHandoff && pbx ? queueHandoffProblem(q.cardHandoff, pbx.unsupportedServices) : undefined;
+    if (handoffProblem) problems.push(`acd.queues.${i}.cardHandoff: ${handoffProblem}`);
+    return problems;
+  });
 }
 export type AcdConfigInput = z.input<typeof acdConfigSchema>;
+
+/** The agent as the PBX knows them: SetAgentState names the agent, and logging on may need a password. */
+export interface PbxAgentIdentity {
+  agentID: string;
+  password?: string;
+}
+
+/** The PBX identity of a configured agent (its own ID unless pbxAgent says otherwise); undefined for an unknown agent. */
+export function pbxAgentIdentity(config: AcdConfig, agentId: string): PbxAgentIdentity | undefined {
+  const agent = config.agents.find((a) => a.id === agentId);
+  if (!agent) return undefined;
+  return { agentID: agent.pbxAgent?.id ?? agent.id, ...(agent.pbxAgent?.password !== undefined ? { password: agent.pbxAgent.password } : {}) };
+}

@@ -86,17 +86,22 @@ export class AcdEngine extends EventEmitter<AcdEngineEvents> {
         if (known) known.config = queueConfig;
         else this.#queues.set(queueConfig.name, new AcdQueue(queueConfig, this.#random, config.expectedWaitSamples));
       }
-      this.agents.configure(config);
+      const removedButLoggedIn = this.agents.configure(config);
       for (const queue of this.#queues.values()) queue.members.clear();
       for (const agent of this.agents.all()) {
         agent.queues.clear();
+        if (!this.agents.isConfigured(agent.id)) continue;
         for (const queue of this.#queues.values()) {
           if (!config.queues.some((q) => q.name === queue.name) || !queue.serves(agent)) continue;
           queue.members.add(agent);
           agent.queues.add(queue.name);
         }
       }
+      // A queue taken out of the configuration goes once it is empty; its waiting calls keep their
+      // last rules (maximum wait, overflow) and get no agents.
+      for (const [name, queue] of this.#queues) if (queue.calls.length === 0 && !config.queues.some((q) => q.name === name)) this.#queues.delete(name);
       for (const queue of this.#queues.values()) this.#dirty.add(queue);
+      for (const agent of removedButLoggedIn) this.request(agent.id, { state: 'loggedOut' });
     });
   }
 

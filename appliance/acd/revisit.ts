@@ -175,6 +175,10 @@ export class RevisitList {
     return this.#store.cancel(taskId, this.#clock.now());
   }
 
+  lists(): string[] {
+    return this.#store.lists();
+  }
+
   tasks(list: string, state?: RevisitState): RevisitTask[] {
     return this.#store.tasks(list, state);
   }

@@ -13,13 +13,14 @@ import type { Logger } from '../runtime/logger.js';
 import { AcdPublisher, agentStatePayload } from './acd-publisher.js';
 import type { MessageBus } from './bus.js';
 import { type AgentCommand, type CommandError, type InstallerCommand, type Reply, type SupervisorCommand, agentCommandSchema, installerCommandSchema, parseCommand, supervisorCommandSchema } from './commands.js';
-import { parseTopic, type SiteTopics, siteTopics } from './topics.js';
+import { isTopicSegment, parseTopic, type SiteTopics, siteTopics } from './topics.js';
 
 /** The configuration as the installer role sees and changes it. */
 export interface ConfigPort {
-  /** The configuration with secrets (passwords, hashes) removed. */
+  /** The configuration with secrets (passwords, hashes, PINs) masked. */
   view(): Record<string, unknown>;
-  set(path: string, value: unknown): Promise<void>;
+  /** Changes one setting; says whether the running appliance applies it only after a restart. */
+  set(path: string, value: unknown): Promise<{ restartNeeded: boolean }>;
 }
 
 export interface AcdApiOptions {
@@ -72,7 +73,14 @@ export class AcdApi {
       if (parsed?.kind === 'installer') void this.#handle(this.topics.installerReply(parsed.username), installerCommandSchema, payload, (c) => this.#installerCommand(c));
     }));
     this.#publisher.start();
-    if (this.options.config) await bus.publish(this.topics.config(), JSON.stringify(this.options.config.view()), { retain: true });
+    await this.publishConfig();
+    for (const list of this.options.revisits?.lists() ?? []) if (isTopicSegment(list)) this.#publishRevisitSummary(list);
+  }
+
+  /** Publishes the configuration (secrets masked) retained on `config`, e.g. after it changed on disk. */
+  async publishConfig(): Promise<void> {
+    if (!this.options.config) return;
+    await this.options.bus.publish(this.topics.config(), JSON.stringify(this.options.config.view()), { retain: true }).catch((error: Error) => this.options.logger.warn({ err: error }, 'config not published'));
   }
 
   async stop(): Promise<void> {
@@ -111,6 +119,13 @@ export class AcdApi {
   #revisits(): RevisitList {
     if (!this.options.revisits) throw new CommandRefused('noRevisits', 'this appliance has no revisit lists');
     return this.options.revisits;
+  }
+
+  /** Republishes a revisit list's counts (retained) after something changed them. */
+  #publishRevisitSummary(list: string): void {
+    const revisits = this.options.revisits;
+    if (!revisits) return;
+    this.options.bus.publish(this.topics.revisitSummary(list), JSON.stringify(revisits.summary(list)), { retain: true }).catch((error: Error) => this.options.logger.warn({ err: error, list }, 'revisit summary not published'));
   }
 
   #device(agent: Agent): string {
@@ -160,8 +175,11 @@ export class AcdApi {
         engine.startOutbound(agentId, callId, command.number);
         return { callId };
       }
-      case 'revisitNext':
-        return this.#revisits().nextFor(agentId, command.list) ?? null;
+      case 'revisitNext': {
+        const assignment = this.#revisits().nextFor(agentId, command.list);
+        if (assignment) this.#publishRevisitSummary(assignment.task.list);
+        return assignment ?? null;
+      }
       case 'revisitCall': {
         const device = this.#device(agent);
         if (agent.call || agent.offer) throw new CommandRefused('onCall', `agent ${agentId} is on a call`);
@@ -175,11 +193,13 @@ export class AcdApi {
         const call = this.#revisitCalls.get(agentId);
         const linked = call?.taskId === command.taskId ? call : undefined;
         this.#revisitCalls.delete(agentId);
-        return this.#revisits().complete(agentId, command.taskId, command.outcome, {
+        const completion = this.#revisits().complete(agentId, command.taskId, command.outcome, {
           ...(linked ? { callId: linked.callId, durationMs: this.options.clock.now() - linked.at } : {}),
           ...(command.note !== undefined ? { note: command.note } : {}),
           ...(command.retryAt !== undefined ? { retryAt: command.retryAt } : {}),
         });
+        this.#publishRevisitSummary(completion.task.list);
+        return completion;
       }
       case 'sendToIvr': {
         if (!this.options.handoffs) throw new CommandRefused('noCallControl', 'sending callers to the IVR needs the PBX link, which is not configured');
@@ -216,6 +236,18 @@ export class AcdApi {
       }
       case 'snapshot':
         return { agents: [...engine.agents.all()].map(agentStatePayload), queues: engine.queueNames().map((queue) => engine.stats(queue)) };
+      case 'revisitImport': {
+        const added = this.#revisits().importCsv(command.list, command.csv, { ...(command.priority !== undefined ? { priority: command.priority } : {}), ...(command.dueAt !== undefined ? { dueAt: command.dueAt } : {}) });
+        this.#publishRevisitSummary(command.list);
+        return { list: command.list, added: added.length };
+      }
+      case 'revisitSummary':
+        return this.#revisits().summary(command.list);
+      case 'revisitCancel': {
+        const task = this.#revisits().cancel(command.taskId);
+        this.#publishRevisitSummary(task.list);
+        return task;
+      }
     }
   }
 
@@ -223,10 +255,9 @@ export class AcdApi {
     const config = this.options.config;
     if (!config) throw new CommandRefused('noConfig', 'this appliance has no configuration store attached');
     if (command.cmd === 'getConfig') return config.view();
-    await config.set(command.path, command.value);
-    const view = config.view();
-    await this.options.bus.publish(this.topics.config(), JSON.stringify(view), { retain: true });
-    return { path: command.path };
+    const { restartNeeded } = await config.set(command.path, command.value);
+    await this.publishConfig();
+    return { path: command.path, restartNeeded };
   }
 }
 
@@ -237,6 +268,7 @@ function isPlainCallControl(cmd: string): cmd is (typeof PLAIN_CALL_CONTROL)[num
 }
 
 function describe(error: unknown): CommandError {
+  if (error instanceof RevisitError && error.rows.length > 0) return { code: error.code, message: error.message, rows: error.rows.map(({ line, message }) => ({ line, message })) };
   if (error instanceof AcdError || error instanceof CommandRefused || error instanceof RevisitError) return { code: error.code, message: error.message };
   // A ConfigError names the setting in its first issue's path.
   const coded = error as { code?: unknown; issues?: { path?: unknown }[]; message?: string };

@@ -21,6 +21,7 @@ export function agentStatePayload(agent: Agent): AgentStatePayload {
     callId: agent.call?.id ?? agent.offer?.call.id ?? null,
     callsAnswered: agent.callsAnswered,
     talkMs: agent.talkMs,
+    pending: agent.pending ? { state: agent.pending.state, reason: agent.pending.state === 'notReady' ? agent.pending.reason : null } : null,
   };
 }
 

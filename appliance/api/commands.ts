@@ -5,11 +5,13 @@
  * These schemas are the one definition of the commands' shapes; docs/mqtt-api.md lists them.
  */
 import { z } from 'zod';
+import { topicSegmentSchema } from './topics.js';
 
 const number = z.string().regex(/^[0-9*#+]{1,32}$/, { error: 'expected a phone number (digits, *, #, leading +)' });
 const device = z.string().regex(/^[0-9A-Za-z*#+._-]{1,32}$/, { error: 'expected an extension number' });
 const name = z.string().min(1).max(64);
 const correlation = { id: z.string().min(1).max(128) };
+const revisitList = topicSegmentSchema.pipe(z.string().max(64)).describe('a revisit list name (one topic level)');
 
 export const agentCommandSchema = z.discriminatedUnion('cmd', [
   z.strictObject({ ...correlation, cmd: z.literal('login'), device, pin: z.string().regex(/^[0-9]{4,12}$/).optional(), ready: z.boolean().default(false) }),
@@ -51,6 +53,16 @@ export const supervisorCommandSchema = z.discriminatedUnion('cmd', [
   z.strictObject({ ...correlation, cmd: z.literal('takeOver'), agentId: name, device: device.describe("the supervisor's own extension") }),
   z.strictObject({ ...correlation, cmd: z.literal('bulletin'), text: z.string().min(1).max(2000), agents: z.array(name).min(1).optional().describe('only these agents (default: all)') }),
   z.strictObject({ ...correlation, cmd: z.literal('snapshot') }),
+  z.strictObject({
+    ...correlation,
+    cmd: z.literal('revisitImport'),
+    list: revisitList,
+    csv: z.string().min(1).max(4_000_000).describe('CSV text: number,name,customer_id,note,priority,due (a header line first)'),
+    priority: z.number().int().min(0).max(100).optional().describe('for rows without a priority'),
+    dueAt: z.number().int().min(0).optional().describe('for rows without a due time (epoch ms)'),
+  }),
+  z.strictObject({ ...correlation, cmd: z.literal('revisitSummary'), list: revisitList }),
+  z.strictObject({ ...correlation, cmd: z.literal('revisitCancel'), taskId: z.number().int().min(1) }),
 ]);
 export type SupervisorCommand = z.infer<typeof supervisorCommandSchema>;
 
@@ -65,6 +77,8 @@ export interface CommandError {
   message: string;
   /** The payload field that was wrong, as a dotted path. */
   field?: string;
+  /** Rows of an imported file that were refused, by line. */
+  rows?: { line: number; message: string }[];
 }
 
 export type Reply = { id: string | null; ok: true; result?: unknown } | { id: string | null; ok: false; error: CommandError };

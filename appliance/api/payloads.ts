@@ -41,6 +41,8 @@ export interface AgentStatePayload {
   callId: string | null;
   callsAnswered: number;
   talkMs: number;
+  /** A state asked for during a call, taken when the call (and its wrap-up) ends: logout, notReady with its reason, or ready. */
+  pending: { state: 'ready' | 'notReady' | 'loggedOut'; reason: string | null } | null;
 }
 
 export type SupervisorEvent =
@@ -66,6 +68,14 @@ export interface LinkPayload {
   at: number;
 }
 
+export interface ChannelStatusPayload {
+  /** The card link is up (the board answered hello). */
+  up: boolean;
+  board: { model: string; channels: number } | null;
+  channels: { index: number; port: string | null; state: string; reason: string | null }[];
+  at: number;
+}
+
 /** Topic kind → the payload on it (topics.ts names the topics). */
 export interface TopicPayloads {
   agentCmd: AgentCommand;
@@ -82,6 +92,6 @@ export interface TopicPayloads {
   agents: AgentStatePayload[];
   bulletin: Extract<AgentEvent, { type: 'bulletin' }>;
   statusLink: LinkPayload;
-  statusChannels: { channels: { index: number; state: string }[]; at: number };
+  statusChannels: ChannelStatusPayload;
   statusHealth: HealthPayload;
 }

@@ -34,6 +34,7 @@ export type ApiTopic =
   | { kind: 'installer'; username: string; leaf: UserTopicLeaf }
   | { kind: 'config' }
   | { kind: 'queueStats'; queue: string }
+  | { kind: 'revisitSummary'; list: string }
   | { kind: 'agents' }
   | { kind: 'bulletin' }
   | { kind: 'status'; leaf: StatusTopicLeaf };
@@ -62,6 +63,8 @@ export function siteTopics(site: string) {
     config: () => `${root}/config`,
     /** (retained) */
     queueStats: (queue: string) => `${root}/queue/${checkSegment('queue name', queue)}/stats`,
+    /** (retained) counts of a revisit (回访) list by state and outcome */
+    revisitSummary: (list: string) => `${root}/revisit/${checkSegment('revisit list name', list)}/summary`,
     /** (retained) the agent list */
     agents: () => `${root}/agents`,
     /** Bulletins to all agents. */
@@ -104,6 +107,7 @@ export function parseTopic(site: string, topic: string): ApiTopic | undefined {
       if (first === 'supervisor' && USER_LEAVES.includes(third!)) return { kind: 'supervisor', username: second!, leaf: third as UserTopicLeaf };
       if (first === 'installer' && USER_LEAVES.includes(third!)) return { kind: 'installer', username: second!, leaf: third as UserTopicLeaf };
       if (first === 'queue' && third === 'stats') return { kind: 'queueStats', queue: second! };
+      if (first === 'revisit' && third === 'summary') return { kind: 'revisitSummary', list: second! };
       return undefined;
     default:
       return undefined;

@@ -61,6 +61,8 @@ export interface CardChannel extends EventEmitter<CardChannelEvents> {
   /** Index on the board, 0-based. */
   readonly index: number;
   readonly state: ChannelState;
+  /** Why the channel is out of service; undefined while it is in service. */
+  readonly outOfServiceReason: string | undefined;
   readonly isTap: boolean;
   offhook(): Promise<void>;
   onhook(): Promise<void>;

@@ -51,6 +51,10 @@ export class CstaLink extends PbxLink {
     return this.#connected && this.#session?.isOpen === true;
   }
 
+  get profile(): PbxProfile {
+    return this.#options.profile;
+  }
+
   /** Starts the link. Resolves when the first session is up; keeps retrying in the background if not. */
   start(): Promise<void> {
     if (this.#running) return Promise.resolve();

@@ -59,8 +59,8 @@ export type ResponseOf<N extends RequestName> = `${N}Response` extends MessageNa
     ? MessageOf<`${N}PosResponse`>
     : never;
 
-/** Everything but the type tag and envelope: the arguments a caller gives for request N. */
-export type ArgsOf<N extends MessageName> = Infer<Shapes[N]>;
+/** Everything but the type tag: the arguments a caller gives for request N, vendor private data included. */
+export type ArgsOf<N extends MessageName> = Infer<Shapes[N]> & Envelope;
 
 export function isMonitorEvent(message: CstaMessage): message is MonitorEvent {
   return message.type in callEventShapes || message.type in deviceEventShapes;

@@ -3,8 +3,11 @@
  * monitors that survive reconnects. CstaLink is the implementation over a CSTA session.
  */
 import { EventEmitter } from 'node:events';
+import { CstaError } from './errors.js';
 import type { PbxLinkEvents } from './events.js';
 import type { ArgsOf, MessageName, MessageOf, RequestName, ResponseOf } from './messages.js';
+import { type Participation, singleStepConferenceArgs } from './private-participation.js';
+import type { PbxProfile } from './profile.js';
 import type { ConnectionId } from './schema.js';
 
 export type AgentState = 'loggedOn' | 'loggedOff' | 'notReady' | 'ready' | 'workingAfterCall';
@@ -12,6 +15,8 @@ export type SwitchDevice = NonNullable<MessageOf<'SwitchingFunctionDevices'>['de
 
 export abstract class PbxLink extends EventEmitter<PbxLinkEvents> {
   abstract readonly isUp: boolean;
+  /** What kind of switch is at the other end: its dialect and what it offers. */
+  abstract readonly profile: PbxProfile;
   abstract start(): Promise<void>;
   abstract stop(): Promise<void>;
   /** Starts a device monitor (kept across reconnects) and returns its cross reference. */
@@ -61,9 +66,16 @@ export abstract class PbxLink extends EventEmitter<PbxLinkEvents> {
   singleStepTransfer(activeCall: ConnectionId, transferredTo: string) {
     return this.request('SingleStepTransferCall', { activeCall, transferredTo });
   }
-  /** Silent monitoring (participation 'silent') or barge-in ('active') by a supervisor's device. */
-  singleStepConference(activeCall: ConnectionId, deviceToJoin: string, participationType: 'silent' | 'active') {
-    return this.request('SingleStepConferenceCall', { activeCall, deviceToJoin, participationType });
+  /**
+   * A supervisor's device joins the call: silent monitoring, whisper (coaching, when the profile's
+   * whisperStyle offers it; else rejected with CstaError serviceNotSupported) or barge-in ('active').
+   */
+  singleStepConference(activeCall: ConnectionId, deviceToJoin: string, participation: Participation) {
+    if (participation === 'whisper' && this.profile.whisperStyle === 'none') {
+      const message = `SingleStepConferenceCall: PBX profile ${this.profile.name} offers no whisper (whisperStyle none)`;
+      return Promise.reject(new CstaError('operation', 'serviceNotSupported', 'SingleStepConferenceCall', message));
+    }
+    return this.request('SingleStepConferenceCall', singleStepConferenceArgs(activeCall, deviceToJoin, participation));
   }
   deflectCall(callToBeDiverted: ConnectionId, newDestination: string) {
     return this.request('DeflectCall', { callToBeDiverted, newDestination });

@@ -18,6 +18,22 @@ const KNOWN_SERVICES: ReadonlySet<string> = new Set(
 
 const positiveInt = () => z.number().int().positive();
 
+/** The two ways a card port hands a waiting caller to an agent, and the CSTA services each needs. */
+export const QUEUE_HANDOFFS = ['singleStep', 'consultation'] as const;
+export type QueueHandoffMode = (typeof QUEUE_HANDOFFS)[number];
+const QUEUE_HANDOFF_SERVICES: Record<QueueHandoffMode, readonly string[]> = {
+  singleStep: ['SnapshotDevice', 'SingleStepTransferCall', 'DeflectCall'],
+  consultation: ['SnapshotDevice', 'ConsultationCall', 'TransferCall', 'ReconnectCall'],
+};
+
+/** Why a switch that rejects `unsupportedServices` cannot hand callers over this way; undefined when it can. */
+export function queueHandoffProblem(handoff: QueueHandoffMode, unsupportedServices: readonly string[]): string | undefined {
+  const missing = QUEUE_HANDOFF_SERVICES[handoff].filter((service) => unsupportedServices.includes(service));
+  if (missing.length === 0) return undefined;
+  const other = handoff === 'singleStep' ? 'consultation' : 'singleStep';
+  return `${handoff} needs ${missing.join(' and ')}, which the PBX profile's unsupportedServices lists; choose ${other}`;
+}
+
 export const pbxProfileSchema = z
   .strictObject({
     name: z.string().regex(PROFILE_NAME, { error: 'expected lower-case letters, digits and dashes' }),
@@ -34,6 +50,14 @@ export const pbxProfileSchema = z
     loginStyle: z
       .enum(['none', 'plain', 'avaya'])
       .describe('how user and password go into applicationSpecificInfo: not at all, plain elements, or Avaya SessionLoginInfo'),
+    whisperStyle: z
+      .enum(['none', 'privateParticipation'], {
+        error: (issue) => `expected "none" or "privateParticipation", got ${JSON.stringify(issue.input)}`,
+      })
+      .default('none')
+      .describe(
+        'how a supervisor whispers (coaches: the agent hears them, the customer does not), which ECMA-269 lacks: none (refused), or privateParticipation: SingleStepConferenceCall participationType silent marked whisper in private data (appliance/csta/private-participation.ts)',
+      ),
     port: z.number().int().min(1).max(65535),
     sessionDurationSeconds: positiveInt().default(180),
     heartbeatIntervalSeconds: positiveInt().default(30),
@@ -54,6 +78,16 @@ export const pbxProfileSchema = z
       )
       .default([])
       .describe('services this switch rejects; the link refuses them locally instead of asking'),
+    queueHandoff: z
+      .enum(QUEUE_HANDOFFS)
+      .default('consultation')
+      .describe(
+        'how a caller waiting on a card channel (queue waitAt card) moves to the offered agent: singleStep (SingleStepTransferCall to the agent, the channel is free at once; DeflectCall brings an unanswered caller back to a card port) or consultation (ConsultationCall, TransferCall when the agent answers, ReconnectCall when not); a queue may override it (acd.queues[].cardHandoff)',
+      ),
+  })
+  .superRefine((profile, ctx) => {
+    const problem = queueHandoffProblem(profile.queueHandoff, profile.unsupportedServices);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['queueHandoff'], message: problem });
   });
 
 export type PbxProfile = z.infer<typeof pbxProfileSchema>;

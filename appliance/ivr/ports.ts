@@ -89,6 +89,9 @@ export type WaitingPrompt = string | { say: SayKind; value: string | number };
 export interface WaitingCaller {
   readonly callId: string;
   readonly channel: number;
+  /** The flow and queue node the caller waits in: where a caller the ACD sends back to a card port resumes. */
+  readonly flow: string;
+  readonly node: string;
   readonly hungUp: boolean;
   /** Plays prompts in the call's language; a key ends the play and is returned. `played` is false when none of the prompts exists. */
   play(items: readonly WaitingPrompt[]): Promise<{ key?: string; hungUp: boolean; played: boolean }>;
@@ -101,6 +104,10 @@ export interface ReturningCall {
   /** Where in the flow to start (default: its start node). */
   node?: string;
   variables: Record<string, string>;
+  /** The language the caller chose before (default: the flow's). */
+  language?: Language;
+  /** The caller comes back to wait on at `node`, a queue node, in the place they kept: its prompt is not played again. */
+  resumesQueue?: boolean;
 }
 
 /** What the queue wants done with a caller it let go (its overflow action); the IVR carries it out. */
@@ -111,11 +118,50 @@ export type QueueOutcome = { outcome: 'transferred' | 'overflow' | 'abandoned' |
 export interface AcdPort {
   /** Resolves when the call has left the IVR port: transferred to an agent, overflowed, became a callback, or hung up. */
   enqueue(caller: WaitingCaller, handoff: QueueHandoff): Promise<QueueOutcome>;
-  /** A call the ACD sent back to the IVR (the after-call survey): the flow to run and its variables (e.g. `agent`). */
-  returningCall?(ring: { callerId?: string | undefined; dnis?: string | undefined }): ReturningCall | undefined;
+  /**
+   * A call the ACD sent back to the IVR, ringing on card channel `channel`: the after-call survey, a
+   * flow the agent chose, or a waiting caller an agent did not answer. The flow to run and its variables.
+   */
+  returningCall?(ring: { callerId?: string | undefined; dnis?: string | undefined; channel: number }): ReturningCall | undefined;
 }
 
 /** Moves the caller on a channel to another number (SingleStepTransfer over CSTA, or hook-flash). */
 export interface TransferPort {
   transfer(channel: number, target: string): Promise<{ ok: true; method: string } | { ok: false; reason: string }>;
+}
+
+/** An agent's state as a phone user changes it (the ACD's own states are finer). */
+export type AgentDeskState = 'loggedOut' | 'ready' | 'notReady';
+
+/** Why the ACD refused what an agent asked for from a phone; the IVR says it to the caller. */
+export type AgentDeskRefusal =
+  /** No agent with this ID (or the ID cannot be typed on a phone). */
+  | 'unknownAgent'
+  | 'badPin'
+  /** The agent has no PIN configured: they cannot log in from a phone. */
+  | 'noPin'
+  /** The calling number is not an extension (an outside caller, or no caller number). */
+  | 'notAnExtension'
+  /** Another agent is logged in at this extension. */
+  | 'deviceInUse'
+  /** The agent is logged in at another extension: log out there first. */
+  | 'loggedInElsewhere'
+  /** Nobody is logged in at this extension (logout, ready, not ready). */
+  | 'notLoggedIn'
+  | 'onCall'
+  | 'unknownReason'
+  /** No ACD on this box, or it failed. */
+  | 'unavailable';
+
+export type AgentDeskResult = { ok: true; agentId: string; state: AgentDeskState } | { ok: false; refusal: AgentDeskRefusal };
+
+/**
+ * Agents at a phone without a desktop (the ACD implements it): log in at the calling extension
+ * with the agent ID and PIN, and log out or change state there. `device` is the caller's number.
+ */
+export interface AgentDeskPort {
+  login(agentId: string, pin: string, device: string, options: { ready: boolean }): AgentDeskResult;
+  logout(device: string): AgentDeskResult;
+  /** `ready`: true, false (not ready with `reason`), or 'toggle' between the two. */
+  setReady(device: string, ready: boolean | 'toggle', reason?: string): AgentDeskResult;
 }

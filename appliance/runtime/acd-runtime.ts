@@ -11,7 +11,11 @@ import { IvrHandoffs } from '../acd/telephony/ivr-handoffs.js';
 import { CallbackDialer } from '../acd/telephony/callback-dialer.js';
 import { RoutingPointQueues } from '../acd/telephony/routing-point.js';
 import { PbxGroupQueues } from '../acd/telephony/pbx-group.js';
+import { PbxAgentStates } from '../acd/telephony/pbx-agent-states.js';
+import { ChannelStatusPublisher } from '../api/channel-status.js';
+import type { CardSet } from '../cards/api.js';
 import { CstaCallControl } from '../acd/telephony/call-control.js';
+import { PhoneLogin } from '../acd/telephony/phone-login.js';
 import { AcdApi, type ConfigPort } from '../api/acd-api.js';
 import { OFFLINE_PAYLOAD, startEmbeddedBroker, type EmbeddedBroker } from '../api/broker.js';
 import { EmbeddedBus, connectExternalBus, type MessageBus } from '../api/bus.js';
@@ -43,20 +47,34 @@ export interface AcdRuntime {
   engine: AcdEngine;
   /** The IVR's way into the queues (calls wait on the card channel); undefined without a PBX link. */
   port: CardQueuePort | undefined;
+  /** The IVR's way for agents to log in, out, ready and not ready from a phone (agentDesk nodes). */
+  agentDesk: PhoneLogin;
   phones: AgentPhones | undefined;
   journal: SqliteAcdJournal;
   revisits: RevisitList;
   api: AcdApi | undefined;
   /** The embedded broker's address once started. */
   readonly brokerAddress: { host: string; port: number } | undefined;
+  /**
+   * Applies a changed ACD configuration and API user list to the running ACD: queues, agents and
+   * rules at once (agents keep their states, calls stay where they are), users at their next
+   * login. Throws, changing nothing, when the PBX cannot carry out the new ACD configuration.
+   */
+  reconfigure(config: { acd: AcdConfig; api: ApiConfig }): void;
+  /** The voice/fax cards whose channels `status/channels` reports (the IVR runtime, made after this one, owns them). */
+  reportChannels(cards: CardSet): void;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
 
 export function createAcdRuntime(options: AcdRuntimeOptions): AcdRuntime {
   const { link, clock, logger } = options;
-  const unsupported = link ? unsupportedOnPbx(options.acd) : [];
-  if (unsupported.length > 0) throw new RangeError(`the ACD configuration asks for what the PBX cannot do:\n${unsupported.join('\n')}`);
+  const refuseUnsupported = (acd: AcdConfig) => {
+    const unsupported = link ? unsupportedOnPbx(acd, link.profile) : [];
+    if (unsupported.length > 0) throw new RangeError(`the ACD configuration asks for what the PBX cannot do:\n${unsupported.join('\n')}`);
+  };
+  refuseUnsupported(options.acd);
+  let users = options.api.users;
   const engine = new AcdEngine({ config: options.acd, clock, ...(options.random ? { random: options.random } : {}) });
   const journal = new SqliteAcdJournal(options.records.database, (error) => logger.error({ err: error }, 'the ACD journal cannot write to records.sqlite'));
   const phones = link ? new AgentPhones({ link, engine, logger: logger.child({ module: 'acd.phones' }) }) : undefined;
@@ -67,12 +85,20 @@ export function createAcdRuntime(options: AcdRuntimeOptions): AcdRuntime {
   };
   const handoffs = calls ? new IvrHandoffs(engine, calls, clock) : undefined;
   const routing = link && phones ? new RoutingPointQueues({ engine, link, tracker: phones.tracker, clock, logger: logger.child({ module: 'acd.routing' }) }) : undefined;
-  const groups = link ? new PbxGroupQueues({ engine, link, logger: logger.child({ module: 'acd.groups' }) }) : undefined;
+  const agentStates = link ? new PbxAgentStates({ engine, link, logger: logger.child({ module: 'acd.pbxAgents' }) }) : undefined;
+  const groups = link ? new PbxGroupQueues({ engine, link, logger: logger.child({ module: 'acd.groups' }), ...(agentStates ? { agentStates } : {}) }) : undefined;
   const dialer = link && calls ? new CallbackDialer({ engine, link, calls, clock, logger: logger.child({ module: 'acd.callbacks' }) }) : undefined;
   const port = link ? new CardQueuePort({ engine, link, ports: options.cardPorts, clock, logger: logger.child({ module: 'acd.cards' }), ...(handoffs ? { handoffs } : {}) }) : undefined;
   let broker: EmbeddedBroker | undefined;
   let bus: MessageBus | undefined;
   let api: AcdApi | undefined;
+  let cards: CardSet | undefined;
+  let channelStatus: ChannelStatusPublisher | undefined;
+  const startChannelStatus = () => {
+    if (!cards || !bus || !api || channelStatus) return;
+    channelStatus = new ChannelStatusPublisher({ bus, topic: api.topics.statusChannels(), cards, ports: options.cardPorts, clock, logger: logger.child({ module: 'api.channels' }) });
+    channelStatus.start();
+  };
   let detachJournal: (() => void) | undefined;
   const detachLink: (() => void)[] = [];
 
@@ -93,7 +119,7 @@ export function createAcdRuntime(options: AcdRuntimeOptions): AcdRuntime {
     broker = await startEmbeddedBroker({
       listen: options.brokerListen ?? brokerConfig.listen,
       site: options.site,
-      users: () => options.api.users,
+      users: () => users,
       access: { servedQueues: (agentId) => [...(engine.agents.get(agentId)?.queues ?? [])] },
       logger: logger.child({ module: 'api.broker' }),
     });
@@ -104,9 +130,11 @@ export function createAcdRuntime(options: AcdRuntimeOptions): AcdRuntime {
     void bus?.publish(`ccbox/${options.site}/status/link`, JSON.stringify({ up, ...detail, at: clock.now() }), { retain: true }).catch(() => undefined);
   };
 
+  const agentDesk = new PhoneLogin(engine, logger.child({ module: 'acd.phoneLogin' }));
   return {
     engine,
     port,
+    agentDesk,
     phones,
     journal,
     revisits,
@@ -116,10 +144,23 @@ export function createAcdRuntime(options: AcdRuntimeOptions): AcdRuntime {
     get brokerAddress() {
       return broker?.address;
     },
+    reconfigure(config) {
+      refuseUnsupported(config.acd);
+      engine.configure(config.acd);
+      users = config.api.users;
+      routing?.syncRegistrations();
+      groups?.syncMonitors();
+    },
+    reportChannels(set) {
+      cards = set;
+      startChannelStatus();
+    },
     async start() {
       detachJournal = journal.attach(engine);
       engine.on('agentState', releaseRevisits);
       phones?.start();
+      port?.start();
+      agentStates?.start();
       dialer?.start();
       routing?.start();
       groups?.start();
@@ -129,6 +170,7 @@ export function createAcdRuntime(options: AcdRuntimeOptions): AcdRuntime {
       bus.onReconnect(online);
       api = new AcdApi({ bus, site: options.site, engine, ...(calls ? { calls } : {}), ...(handoffs ? { handoffs } : {}), ...(options.config ? { config: options.config } : {}), revisits, clock, logger: logger.child({ module: 'api' }) });
       await api.start();
+      startChannelStatus();
       if (link) {
         const up = (info: { url: string }) => publishLink(true, { url: info.url });
         const down = (info: { reason: string; detail: string }) => publishLink(false, { reason: `${info.reason}: ${info.detail}` });
@@ -140,8 +182,12 @@ export function createAcdRuntime(options: AcdRuntimeOptions): AcdRuntime {
     },
     async stop() {
       for (const detach of detachLink.splice(0)) detach();
+      channelStatus?.stop();
+      channelStatus = undefined;
       await api?.stop();
       phones?.stop();
+      port?.stop();
+      agentStates?.stop();
       dialer?.stop();
       routing?.stop();
       groups?.stop();

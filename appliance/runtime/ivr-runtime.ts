@@ -11,7 +11,7 @@ import { CardSetDriver, loadBoardProfile, type CardsConfig } from '../cards/inde
 import type { PbxLink } from '../csta/pbx-link.js';
 import {
   ConfiguredCalendars, ConfiguredCallerLists, CstaTransfer, FlashTransfer, FlowRegistry, IvrEngine, PromptDirectory,
-  SayFragments, defaultPromptDir, type AcdPort, type IvrConfig,
+  SayFragments, defaultPromptDir, type AcdPort, type AgentDeskPort, type IvrConfig,
 } from '../ivr/index.js';
 import { EspeakTts, checkTtsTools } from '../media/tts.js';
 import { CustomerStore, SqliteIvrJournal, type RecordsStore } from '../store/records/index.js';
@@ -30,6 +30,8 @@ export interface IvrRuntimeOptions {
   records: RecordsStore;
   link?: PbxLink | undefined;
   acd?: AcdPort | undefined;
+  /** Agents log in from a phone (agentDesk nodes): the ACD's PhoneLogin. */
+  agentDesk?: AgentDeskPort | undefined;
   clock: Clock;
   logger: Logger;
   /** Keep-alive period of the card link (benches on scaled time stretch it like the ack timeout). */
@@ -94,6 +96,7 @@ export function createIvrRuntime(options: IvrRuntimeOptions): IvrRuntime {
     lists: new ConfiguredCallerLists({ blacklist: ivr.blacklist.numbers, vip: ivr.vip.numbers }),
     journal,
     acd: options.acd,
+    agentDesk: options.agentDesk,
     transfer,
     clock,
     logger,
@@ -114,6 +117,8 @@ export function createIvrRuntime(options: IvrRuntimeOptions): IvrRuntime {
         const tools = checkTtsTools();
         if (!tools.ok) notice(`a flow uses TTS (say nodes) but ${tools.missing.join(' and ')} ${tools.missing.length > 1 ? 'are' : 'is'} not installed: run ${tools.install}`);
       }
+      const bound = [...ivr.bindings.map((binding) => binding.flow), ...(ivr.defaultFlow !== undefined ? [ivr.defaultFlow] : [])];
+      if (!options.agentDesk && flows.usesNode('agentDesk', bound)) notice('a bound flow has agentDesk nodes (agent login by phone) but there is no ACD on this box: those nodes refuse every caller');
       flows.watch();
       engine.start();
       boardUp = cards.start();

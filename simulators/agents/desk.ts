@@ -262,6 +262,8 @@ export class SimulatedAgentDesk extends EventEmitter<DeskEvents> {
     // Ready without the desk ending wrap-up: the ACD's own wrap-up timer, or a queue without wrap-up.
     if (event.state === 'ready' && this.#breakAfterCall) void this.#takeBreak();
     if (event.state === 'loggedOut') this.#cancelAll();
+    // Put not-ready by the ACD for missing offers: the agent notices after a while and comes back.
+    if (event.state === 'notReady' && event.reason === 'missed' && this.#breakTimer === undefined) this.#backAfterBreak();
     this.emit('state', event);
   }
 
@@ -340,6 +342,10 @@ export class SimulatedAgentDesk extends EventEmitter<DeskEvents> {
     const reason = reasons[Math.floor(this.#random() * reasons.length)] ?? 'break';
     if ((await this.#attempt({ cmd: 'notReady', reason })) === FAILED) return;
     this.counters.breaks++;
+    this.#backAfterBreak();
+  }
+
+  #backAfterBreak(): void {
     this.#cancel(this.#breakTimer);
     this.#breakTimer = this.#after(drawMs(this.profile.notReadyMs, this.#random), () => {
       this.#breakTimer = undefined;

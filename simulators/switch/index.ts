@@ -12,6 +12,8 @@ export {
   type SwitchModel,
   type SwitchModelEvents,
   type SwitchScripting,
+  type VoicePath,
+  type VoiceQueries,
 } from './model/api.js';
 export {
   startSwitchServer,

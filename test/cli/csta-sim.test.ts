@@ -59,7 +59,7 @@ t.test('ccbox csta shows a scripted caller into the ACD group with the right eve
   const readable = ccbox(['csta', '--connect', url, '--exec', 'list', '--exec', 'quit']);
   await once(readable.child, 'exit');
   t.match(readable.stdout(), /^600\s+acd$/m, 'device list names the ACD group');
-  t.match(readable.stdout(), /17 devices/);
+  t.match(readable.stdout(), /18 devices/);
 
   const data = join(dir, 'data');
   const set = ccbox(['config', 'set', 'pbx.url', url, '--data', data]);

@@ -17,7 +17,7 @@ t.test('ccbox demo runs the simulated site, its IVR on the card simulator, and s
   const [code] = await once(child, 'exit');
   t.equal(code, 0, `exits 0 ${err}`);
   t.match(out, /# CSTA link up \(connected\) to tcp:\/\/127\.0\.0\.1:\d+/);
-  t.match(out, /# monitoring 17 devices/);
+  t.match(out, /# monitoring 18 devices/);
   t.match(out, /call \S+ +from 0301555100 queued at 600/);
   t.match(out, /call \S+ +from 0301555100 to 600 rings at 20\d \(ACD\)/);
   t.match(out, /call \S+ +answered by 20\d/);

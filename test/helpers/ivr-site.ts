@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import sinon from 'sinon';
 import type { Test } from 'tap';
 import { cardsConfigSchema, loadBoardProfile } from '../../appliance/cards/index.js';
-import { ivrConfigSchema, type AcdPort, type IvrConfig } from '../../appliance/ivr/index.js';
+import { ivrConfigSchema, type AcdPort, type AgentDeskPort, type IvrConfig } from '../../appliance/ivr/index.js';
 import { systemClock } from '../../appliance/runtime/clock.js';
 import { createIvrRuntime, type IvrRuntime } from '../../appliance/runtime/ivr-runtime.js';
 import { createAcdRuntime, type AcdRuntime } from '../../appliance/runtime/acd-runtime.js';
@@ -19,7 +19,7 @@ import { createLogger, silentLogger } from '../../appliance/runtime/logger.js';
 import { RecordsStore } from '../../appliance/store/records/index.js';
 import { startCardSimulator, type CardSimulator } from '../../simulators/cards/index.js';
 import { CstaLink } from '../../appliance/csta/link.js';
-import { loadPbxProfile } from '../../appliance/csta/profile.js';
+import { loadPbxProfile, type PbxProfile } from '../../appliance/csta/profile.js';
 import { CallMediaBook, createSwitch, demoDialPlan, startLineServer, startSwitchServer, type FarEndMedia } from '../../simulators/switch/index.js';
 import { advanceWithIo } from './real-time.js';
 
@@ -35,10 +35,14 @@ export interface IvrSiteOptions {
   customersCsv?: string;
   /** An ACD port of the test's own (the real ACD: `acdConfig`). */
   acd?: AcdPort;
+  /** An agent desk port of the test's own (the real ACD's: `acdConfig`). */
+  agentDesk?: AgentDeskPort;
   /** The real ACD with its MQTT API on an embedded broker (needs csta). */
   acdConfig?: { acd: AcdConfigInput; api?: ApiConfigInput };
   /** Also serve CSTA from the switch and give the IVR a CstaLink (transfers by SingleStepTransfer). */
   csta?: boolean;
+  /** Changes to the generic-ed4 PBX profile the link and the switch use (with csta). */
+  pbxProfile?: Partial<PbxProfile>;
 }
 
 export async function startIvrSite(t: Test, options: IvrSiteOptions) {
@@ -63,7 +67,7 @@ export async function startIvrSite(t: Test, options: IvrSiteOptions) {
   let link: CstaLink | undefined;
   let cstaServer: Awaited<ReturnType<typeof startSwitchServer>> | undefined;
   if (options.csta) {
-    const profile = loadPbxProfile('generic-ed4');
+    const profile = { ...loadPbxProfile('generic-ed4'), ...options.pbxProfile };
     cstaServer = await startSwitchServer({ model: sw, listen: ['tcp://127.0.0.1:0'], profile, clock: systemClock, logger });
     link = new CstaLink({ url: cstaServer.addresses[0] as string, profile, credentials: { applicationId: 'ccbox-ivr-test' }, clock: systemClock, logger });
     await link.start();
@@ -93,6 +97,7 @@ export async function startIvrSite(t: Test, options: IvrSiteOptions) {
     ivr,
     records,
     acd: options.acd ?? acdRuntime?.port,
+    agentDesk: options.agentDesk ?? acdRuntime?.agentDesk,
     link,
     clock: systemClock,
     logger,

@@ -1,13 +1,17 @@
 /**
  * Supervisor actions over MQTT, carried out on the PBX simulator: bulletins, silent monitor,
- * barge, force release, take over, force not-ready, ready and logout, the live snapshot — and the
- * refusals (whisper on a PBX without it, a bad payload naming its field, an agent using supervisor commands).
+ * whisper and barge (the simulated switch shows who hears whom), force release, take over, force
+ * not-ready, ready and logout, the live snapshot — and the refusals (whisper on a PBX profile
+ * without it, a bad payload naming its field, an agent using supervisor commands).
  */
 import { connectAsync, type MqttClient } from 'mqtt';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { hashPassword } from '../../appliance/api/index.js';
+import type { PbxProfile } from '../../appliance/csta/profile.js';
 import { SimulatedAgentDesk } from '../../simulators/agents/index.js';
 import { startIvrSite } from '../helpers/ivr-site.js';
+
+const CALLER = '13800001111';
 
 const flow = {
   id: 'hotline',
@@ -44,12 +48,15 @@ async function client(port: number, username: string, password: string) {
   };
 }
 
-t.test('each supervisor action through the PBX simulator', async (t) => {
-  const password = 'secret-1';
+const password = 'secret-1';
+
+/** The simulated site with agent A1 logged in at 201 (a simulated desk) and supervisor `boss` on MQTT. */
+async function supervisedSite(t: Test, pbxProfile: Partial<PbxProfile> = {}) {
   const hash = await hashPassword(password);
   const site = await startIvrSite(t, {
     flows: [flow],
     csta: true,
+    pbxProfile,
     acdConfig: {
       acd: { queues: [{ name: 'service', joinWhen: 'always', wrapUpSeconds: 5 }], agents: [{ id: 'A1', name: 'Li Na', skills: { service: 1 } }] },
       api: {
@@ -70,16 +77,35 @@ t.test('each supervisor action through the PBX simulator', async (t) => {
   const boss = await bossUp;
   await boss.mqtt.subscribeAsync(['ccbox/test/bulletin', 'ccbox/test/agent/A1/event', 'ccbox/test/supervisor/boss/reply', 'ccbox/test/supervisor/event']);
   const cmd = 'ccbox/test/supervisor/boss/cmd';
-  const run = async (command: Record<string, unknown> | string, ms = 1000) => {
-    const reply = boss.send(cmd, command);
-    await site.advance(ms, 50);
-    return reply();
+  return {
+    site,
+    acd,
+    port,
+    boss,
+    cmd,
+    run: async (command: Record<string, unknown> | string, ms = 1000) => {
+      const reply = boss.send(cmd, command);
+      await site.advance(ms, 50);
+      return reply();
+    },
+    talking: async () => {
+      site.call(CALLER);
+      await site.advance(6000, 50);
+      t.equal(acd.engine.agents.get('A1')?.state, 'talking', 'a caller is talking to A1');
+    },
+    /** Who `device` hears and who hears it in its calls, on the simulated switch's bridge (parties in joining order). */
+    heard: (device: string) => site.sw.voicePathsAt(device).map(({ hears, heardBy }) => ({ hears, heardBy })),
+    finish: async () => {
+      boss.mqtt.end(true);
+      const stopped = desk.stop();
+      await site.advance(1000, 50);
+      await stopped;
+    },
   };
-  const talking = async () => {
-    site.call('13800001111');
-    await site.advance(6000, 50);
-    t.equal(acd.engine.agents.get('A1')?.state, 'talking', 'a caller is talking to A1');
-  };
+}
+
+t.test('each supervisor action through the PBX simulator', async (t) => {
+  const { site, acd, port, boss, cmd, run, talking, heard, finish } = await supervisedSite(t);
   const callsAt = async (device: string) => {
     const snapshot = await site.link!.snapshotDevice(device);
     return snapshot.crossRefIDorSnapshotData?.snapshotData?.length ?? 0;
@@ -93,12 +119,17 @@ t.test('each supervisor action through the PBX simulator', async (t) => {
   await talking();
   t.match(await run({ cmd: 'monitor', agentId: 'A1', device: '206', mode: 'silent' }), { ok: true }, 'silent monitor');
   t.equal(await callsAt('206'), 1, 'the supervisor’s phone 206 is in the call');
-  t.match(await run({ cmd: 'monitor', agentId: 'A1', device: '206', mode: 'whisper' }), { ok: false, error: { code: 'notSupported' } }, 'whisper is refused with the reason');
+  t.strictSame(heard('206'), [{ hears: [CALLER, '201'], heardBy: [] }], 'silent: 206 hears both, nobody hears 206');
+  t.match(await run({ cmd: 'monitor', agentId: 'A1', device: '210', mode: 'whisper' }), { ok: true }, 'whisper (generic-ed4 offers it)');
+  t.strictSame(heard('210'), [{ hears: [CALLER, '201'], heardBy: ['201'] }], 'whisper: the agent hears 210, the caller does not');
+  t.strictSame(heard('201'), [{ hears: [CALLER, '210'], heardBy: [CALLER, '206', '210'] }], 'the agent hears the caller and the coach');
   t.match(await run({ cmd: 'monitor', agentId: 'A1', device: '204', mode: 'barge' }), { ok: true }, 'barge-in');
   t.equal(await callsAt('204'), 1, '204 joined the call');
+  t.strictSame(heard('204'), [{ hears: [CALLER, '201'], heardBy: [CALLER, '201', '206', '210'] }], 'barge: everyone hears 204, who does not hear the whisper');
   t.match(await run({ cmd: 'forceRelease', agentId: 'A1' }), { ok: true }, 'force release');
   t.equal(acd.engine.agents.get('A1')?.state, 'wrapUp', 'the agent’s call was cleared');
   site.sw.hangUpAt('204');
+  site.sw.hangUpAt('210');
   site.sw.hangUpAt('206');
   await site.advance(6000, 50);
 
@@ -127,8 +158,16 @@ t.test('each supervisor action through the PBX simulator', async (t) => {
   await site.advance(500, 50);
   t.equal(await refused, 'closed', 'an agent publishing a supervisor command is disconnected; the command never runs');
   agentClient.mqtt.end(true);
-  boss.mqtt.end(true);
-  const stopped = desk.stop();
-  await site.advance(1000, 50);
-  await stopped;
+  await finish();
+});
+
+t.test('whisper on a PBX profile without it is refused, naming the profile; silent still works', async (t) => {
+  const { run, talking, heard, finish } = await supervisedSite(t, { name: 'generic-ed4-no-whisper', whisperStyle: 'none' });
+  await talking();
+  const refused = await run({ cmd: 'monitor', agentId: 'A1', device: '210', mode: 'whisper' });
+  t.match(refused, { ok: false, error: { code: 'notSupported', message: /PBX profile generic-ed4-no-whisper offers no private way/ } }, 'notSupported, naming the profile');
+  t.strictSame(heard('210'), [], 'the refused supervisor never joined');
+  t.match(await run({ cmd: 'monitor', agentId: 'A1', device: '210', mode: 'silent' }), { ok: true }, 'silent monitoring on the same profile');
+  t.strictSame(heard('210'), [{ hears: [CALLER, '201'], heardBy: [] }]);
+  await finish();
 });

@@ -2,31 +2,27 @@
  * The agents' phones as the ACD sees them through CSTA monitors: an offered agent's phone answering
  * is `answered`, its last connection clearing ends the call, hold and retrieve are reported, a call
  * ccbox did not route makes the phone busy, and a link drop suspends offers until it is back.
- * Agent states can be mirrored to the PBX's own agent model with SetAgentState.
  */
 import { ConnectionTracker } from '../../csta/connection-tracker.js';
 import { LinkAndEngineListeners } from './listeners.js';
 import { CALL_EVENT_NAMES, type CstaMessage, DEVICE_EVENT_NAMES } from '../../csta/messages.js';
-import type { AgentState, PbxLink } from '../../csta/pbx-link.js';
+import type { PbxLink } from '../../csta/pbx-link.js';
 import type { Logger } from '../../runtime/logger.js';
 import type { AcdEngine } from '../engine.js';
 import type { AgentStateChange } from '../events.js';
-import type { AgentStateName } from '../model.js';
-
-const PBX_STATE: Partial<Record<AgentStateName, AgentState>> = { ready: 'ready', notReady: 'notReady', wrapUp: 'workingAfterCall', loggedOut: 'loggedOff' };
 
 export interface AgentPhonesOptions {
   link: PbxLink;
   engine: AcdEngine;
   logger: Logger;
-  /** Mirror ccbox's agent states to the PBX with SetAgentState (its agents must exist there). */
-  mirrorStates?: boolean;
 }
 
 export class AgentPhones {
   readonly tracker = new ConnectionTracker();
   readonly #listeners: LinkAndEngineListeners;
   readonly #unwatched = new Set<string>();
+  /** Phones whose calls are being asked for (SnapshotDevice) → calls cleared there meanwhile, which the answer may still list. */
+  readonly #asking = new Map<string, Set<string>>();
 
   constructor(private readonly options: AgentPhonesOptions) {
     this.#listeners = new LinkAndEngineListeners(options.link, options.engine);
@@ -59,7 +55,8 @@ export class AgentPhones {
     this.#unwatched.add(device);
     engine.phoneBusy(device, true);
     link.monitor(device).then(
-      () => {
+      async () => {
+        await this.#learnCalls(device);
         this.#unwatched.delete(device);
         this.#updateBusy(device);
       },
@@ -68,6 +65,25 @@ export class AgentPhones {
         logger.warn({ device, err: error }, 'cannot monitor the agent phone: it gets no offers until the agent logs in again');
       },
     );
+  }
+
+  /** The calls a phone already has when its monitor starts (an agent logging in from it): no event told of them. */
+  async #learnCalls(device: string): Promise<void> {
+    const cleared = new Set<string>();
+    this.#asking.set(device, cleared);
+    try {
+      const snapshot = await this.options.link.snapshotDevice(device);
+      for (const item of snapshot.crossRefIDorSnapshotData?.snapshotData ?? []) {
+        const connection = item.connectionIdentifier;
+        if (!connection || cleared.has(connection.callID)) continue;
+        const state = item.localCallState?.compoundCallState?.localConnectionState ?? item.localCallState?.simpleCallState ?? 'unknown';
+        this.tracker.applySnapshot([{ connection, state }]);
+      }
+    } catch (error) {
+      this.options.logger.warn({ device, err: error }, 'no snapshot of the agent phone: a call already there is not seen until it changes');
+    } finally {
+      this.#asking.delete(device);
+    }
   }
 
   #updateBusy(device: string): void {
@@ -81,22 +97,13 @@ export class AgentPhones {
     // A login, or an agent moving to another extension (the only change that keeps the state).
     const atNewDevice = change.previous === 'loggedOut' || change.previous === change.state;
     if (atNewDevice && change.state !== 'loggedOut' && change.device !== undefined) this.#watch(change.device);
-    if (!this.options.mirrorStates || change.device === undefined) return;
-    const agent = this.options.engine.agents.get(change.agentId);
-    const wanted = PBX_STATE[change.state];
-    if (!agent || !wanted) return;
-    const { link, logger } = this.options;
-    const device = change.device;
-    const mirror = async () => {
-      if (change.previous === 'loggedOut') await link.setAgentState(device, 'loggedOn', { agentID: agent.id });
-      await link.setAgentState(device, wanted, { agentID: agent.id });
-    };
-    mirror().catch((error: Error) => logger.warn({ device, agent: agent.id, state: wanted, err: error }, 'the PBX refused the agent state'));
   }
 
   #observe(event: CstaMessage, device: string | undefined): void {
     this.tracker.observe(event);
     if (device === undefined) return;
+    if (event.type === 'ConnectionClearedEvent') this.#asking.get(device)?.add(event.droppedConnection.callID);
+    if (event.type === 'CallClearedEvent') this.#asking.get(device)?.add(event.clearedCall.callID);
     const { engine, link, logger } = this.options;
     const agent = engine.agents.atDevice(device);
     if (!agent) return;

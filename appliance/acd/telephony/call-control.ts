@@ -8,6 +8,11 @@ export class NoSuchConnection extends Error {
   readonly code = 'noCall';
 }
 
+/** A supervisor mode the switch does not offer (whisper on a profile without a whisperStyle). */
+export class MonitorModeNotSupported extends Error {
+  readonly code = 'notSupported';
+}
+
 export class CstaCallControl implements CallControl {
   constructor(
     private readonly link: PbxLink,
@@ -64,11 +69,13 @@ export class CstaCallControl implements CallControl {
   }
 
   async monitor(supervisorDevice: string, agentDevice: string, mode: 'silent' | 'whisper' | 'barge'): Promise<void> {
-    if (mode === 'whisper') {
-      const error = new Error('whisper (coaching) is not in ECMA-269 and this PBX profile offers no private service for it; use silent or barge');
-      throw Object.assign(error, { code: 'notSupported' });
+    const { profile } = this.link;
+    if (mode === 'whisper' && profile.whisperStyle === 'none') {
+      throw new MonitorModeNotSupported(
+        `whisper (coaching) is not in ECMA-269 and PBX profile ${profile.name} offers no private way to do it (whisperStyle none); use silent or barge`,
+      );
     }
-    await this.link.singleStepConference(this.#find(agentDevice, 'connected'), supervisorDevice, mode === 'silent' ? 'silent' : 'active');
+    await this.link.singleStepConference(this.#find(agentDevice, 'connected'), supervisorDevice, mode === 'barge' ? 'active' : mode);
   }
 
   async takeOver(agentDevice: string, supervisorDevice: string): Promise<void> {

@@ -1,16 +1,22 @@
 /**
  * Calls that wait on a voice-card channel (queue waitAt "card"): the IVR port holds the caller and
- * plays music and announcements. When the ACD offers the call, the port consults the agent's
- * phone (the caller is held by the PBX); the agent answering completes the transfer, no answer
- * takes the caller back to the music. A key that is the queue's exit key leaves the queue.
+ * plays music and announcements. A key that is the queue's exit key leaves the queue. When the ACD
+ * offers the call, the caller moves to the agent's phone the queue's way (cardHandoff, else the
+ * PBX profile's queueHandoff):
+ * - consultation: the port consults the agent's phone (the caller is held by the PBX); the agent
+ *   answering completes the transfer, no answer takes the caller back to the music;
+ * - singleStep (card-single-step.ts): SingleStepTransferCall to the agent's phone frees the channel;
+ *   no answer deflects the caller back to a card port, where they wait on in their place.
  */
 import type { PbxLink } from '../../csta/pbx-link.js';
+import type { QueueHandoffMode } from '../../csta/profile.js';
 import type { ConnectionId } from '../../csta/schema.js';
 import type { AcdPort, QueueHandoff, QueueOutcome, ReturningCall, WaitingCaller, WaitingPrompt } from '../../ivr/ports.js';
 import type { Clock } from '../../runtime/clock.js';
 import type { Logger } from '../../runtime/logger.js';
 import type { AcdEngine } from '../engine.js';
-import type { AcdEngineEvents } from '../events.js';
+import type { AcdEngineEvents, LeftEvent } from '../events.js';
+import { type BackOnCard, SingleStepHandover } from './card-single-step.js';
 import { type IvrHandoffs, RETURN_TO_AGENT } from './ivr-handoffs.js';
 
 export interface CardQueueOptions {
@@ -24,16 +30,36 @@ export interface CardQueueOptions {
   handoffs?: Pick<IvrHandoffs, 'returningCall' | 'welcomeBack'>;
 }
 
+interface ConsultationLegs {
+  held: ConnectionId;
+  consult: ConnectionId;
+}
+
+/** The port has no call any more: the caller left before the consultation could start. */
+class CallerGone extends Error {}
+
 /** What the port is doing for one waiting call. */
 interface Waiting {
+  /** The ACD call: the first IVR call's ID, kept when the caller comes back to a card port. */
+  readonly callId: string;
   readonly caller: WaitingCaller;
   readonly queue: string;
+  readonly callerId: string | undefined;
+  readonly resume: ReturningCall;
   done: boolean;
   /** The caller chose a callback: they hear the confirmation, then the port lets them go. */
   confirming: boolean;
   announcements: WaitingPrompt[][];
   /** The caller's connection at the port and the consultation to the offered agent. */
-  ring: Promise<{ held: ConnectionId; consult: ConnectionId } | undefined> | undefined;
+  ring: Promise<ConsultationLegs | undefined> | undefined;
+  /** The same, once the consultation is placed (for matching the PBX's clearing events). */
+  legs: ConsultationLegs | undefined;
+  /** The caller hung up while held for the consultation (seen by the PBX, or by the card). */
+  callerGone: boolean;
+  /** The agent answered: the transfer joins the caller, and the PBX clears the held call. */
+  completing: boolean;
+  /** A single-step transfer to the offered agent is under way. */
+  transferring: boolean;
   resolve(outcome: QueueOutcome): void;
 }
 
@@ -46,71 +72,131 @@ export function announcement(position: number, expectedWaitSeconds: number): Wai
 
 export class CardQueuePort implements AcdPort {
   readonly #waiting = new Map<string, Waiting>();
+  readonly #singleStep: SingleStepHandover;
+  readonly #detach: (() => void)[] = [];
 
   constructor(private readonly options: CardQueueOptions) {
-    const { engine } = options;
+    const { engine, link, ports, clock, logger } = options;
+    this.#singleStep = new SingleStepHandover({ engine, link, ports, clock, logger, channelInUse: (channel) => this.#channelInUse(channel) });
     const on = <K extends keyof AcdEngineEvents>(event: K, listener: (...args: AcdEngineEvents[K]) => void) => engine.on(event, listener as never);
     on('announce', (a) => this.#say(a.callId, announcement(a.position, a.expectedWaitSeconds)));
     on('periodic', (p) => this.#say(p.callId, [p.prompt]));
     on('offer', (offer) => {
+      if (this.#singleStep.has(offer.callId)) return this.#singleStep.offer(offer);
       const waiting = this.#waiting.get(offer.callId);
       if (waiting) this.#ringAgent(waiting, offer.agentId, offer.device);
     });
     on('retract', (retract) => {
+      if (this.#singleStep.has(retract.callId)) return this.#singleStep.retract(retract);
       const waiting = this.#waiting.get(retract.callId);
       if (waiting) this.#takeBack(waiting);
     });
     on('connected', (connected) => {
+      if (this.#singleStep.has(connected.callId)) return this.#singleStep.connected(connected.callId);
       const waiting = this.#waiting.get(connected.callId);
       if (waiting) void this.#complete(waiting);
     });
     on('left', (left) => {
+      if (this.#singleStep.has(left.callId)) return this.#singleStep.left(left);
       const waiting = this.#waiting.get(left.callId);
-      if (!waiting) return;
-      if (left.reason === 'abandoned') return this.#finish(waiting, { outcome: 'abandoned' });
-      if (left.reason === 'callback') {
-        waiting.announcements = [['callback-confirmed']];
-        waiting.confirming = true;
-        void waiting.caller.interrupt();
-        return;
-      }
-      const action = left.action?.kind === 'queue' || left.action?.kind === 'callback' ? undefined : left.action;
-      this.#finish(waiting, { outcome: 'overflow', detail: left.reason, ...(action ? { action } : {}) });
+      if (waiting) this.#left(waiting, left);
     });
   }
 
-  returningCall(ring: { callerId?: string | undefined; dnis?: string | undefined }): ReturningCall | undefined {
-    return this.options.handoffs?.returningCall(ring);
+  /**
+   * Monitors the card ports (now and after every link up), so a caller who hangs up while held for
+   * the consultation is seen at once: the card channel itself stays on the consultation leg.
+   */
+  start(): void {
+    const { link, ports, logger } = this.options;
+    const monitorPorts = () => {
+      for (const port of ports) link.monitor(port).catch((error: Error) => logger.warn({ port, err: error.message }, 'cannot monitor the card port: a caller hanging up while held is seen only by the card'));
+    };
+    const onConnectionCleared = (event: { droppedConnection: ConnectionId }) => this.#cleared(event.droppedConnection.callID, event.droppedConnection.deviceID);
+    const onCallCleared = (event: { clearedCall: ConnectionId }) => this.#cleared(event.clearedCall.callID, undefined);
+    link.on('linkUp', monitorPorts);
+    link.on('ConnectionClearedEvent', onConnectionCleared);
+    link.on('CallClearedEvent', onCallCleared);
+    this.#detach.push(() => link.off('linkUp', monitorPorts), () => link.off('ConnectionClearedEvent', onConnectionCleared), () => link.off('CallClearedEvent', onCallCleared));
+    if (link.isUp) monitorPorts();
+  }
+
+  stop(): void {
+    for (const detach of this.#detach.splice(0)) detach();
+  }
+
+  returningCall(ring: { callerId?: string | undefined; dnis?: string | undefined; channel: number }): ReturningCall | undefined {
+    return this.#singleStep.arriving(ring) ?? this.options.handoffs?.returningCall(ring);
   }
 
   enqueue(caller: WaitingCaller, handoff: QueueHandoff): Promise<QueueOutcome> {
     const { engine } = this.options;
+    const back = this.#singleStep.claim(caller.channel);
     return new Promise<QueueOutcome>((resolve) => {
-      const waiting: Waiting = { caller, queue: handoff.queue, done: false, confirming: false, announcements: [], ring: undefined, resolve };
-      this.#waiting.set(caller.callId, waiting);
-      const { queue, priority, ...data } = handoff;
-      const agent = handoff.variables[RETURN_TO_AGENT];
-      if (agent !== undefined && engine.agents.get(agent)) {
-        this.options.handoffs?.welcomeBack(agent);
-        engine.enqueue(caller.callId, queue, data, { priority: Math.max(priority, 100), agent });
-      } else {
-        engine.enqueue(caller.callId, queue, data, { priority: handoff.vip ? Math.max(priority, 10) : priority });
-      }
+      const callId = back?.callId ?? caller.callId;
+      const waiting: Waiting = {
+        callId, caller, queue: engine.call(callId)?.queue ?? handoff.queue, callerId: handoff.callerId,
+        resume: { flow: caller.flow, node: caller.node, variables: { ...handoff.variables, acdCallId: callId }, language: handoff.language, resumesQueue: true },
+        done: false, confirming: false, announcements: [], ring: undefined, legs: undefined, callerGone: false, completing: false, transferring: false, resolve,
+      };
+      this.#waiting.set(callId, waiting);
+      if (back) this.#welcomeBack(waiting, back);
+      else this.#join(waiting, handoff);
       if (!waiting.done) void this.#music(waiting);
     });
+  }
+
+  #join(waiting: Waiting, handoff: QueueHandoff): void {
+    const { engine } = this.options;
+    const { queue, priority, ...data } = handoff;
+    const agent = handoff.variables[RETURN_TO_AGENT];
+    if (agent !== undefined && engine.agents.get(agent)) {
+      this.options.handoffs?.welcomeBack(agent);
+      engine.enqueue(waiting.callId, queue, data, { priority: Math.max(priority, 100), agent });
+    } else {
+      engine.enqueue(waiting.callId, queue, data, { priority: handoff.vip ? Math.max(priority, 10) : priority });
+    }
+  }
+
+  /** A caller the single-step transfer had taken to an agent is on a card channel again, in the place the ACD kept. */
+  #welcomeBack(waiting: Waiting, back: BackOnCard): void {
+    if (back.left) return this.#left(waiting, back.left);
+    if (!this.options.engine.call(waiting.callId)) return this.#finish(waiting, { outcome: 'failed', detail: 'the ACD no longer knows the call' });
+    if (back.nextOffer) this.#ringAgent(waiting, back.nextOffer.agentId, back.nextOffer.device);
+  }
+
+  #left(waiting: Waiting, left: LeftEvent): void {
+    if (left.reason === 'abandoned') return this.#finish(waiting, { outcome: 'abandoned' });
+    if (left.reason === 'callback') {
+      waiting.announcements = [['callback-confirmed']];
+      waiting.confirming = true;
+      void waiting.caller.interrupt();
+      return;
+    }
+    const action = left.action?.kind === 'queue' || left.action?.kind === 'callback' ? undefined : left.action;
+    this.#finish(waiting, { outcome: 'overflow', detail: left.reason, ...(action ? { action } : {}) });
   }
 
   #finish(waiting: Waiting, outcome: QueueOutcome): void {
     if (waiting.done) return;
     waiting.done = true;
-    this.#waiting.delete(waiting.caller.callId);
+    if (this.#waiting.get(waiting.callId) === waiting) this.#waiting.delete(waiting.callId);
     void waiting.caller.interrupt();
     waiting.resolve(outcome);
   }
 
+  #channelInUse(channel: number): boolean {
+    for (const waiting of this.#waiting.values()) if (waiting.caller.channel === channel) return true;
+    return false;
+  }
+
+  #handingOver(waiting: Waiting): boolean {
+    return waiting.ring !== undefined || waiting.transferring;
+  }
+
   #say(callId: string, prompts: WaitingPrompt[]): void {
     const waiting = this.#waiting.get(callId);
-    if (!waiting || waiting.ring) return;
+    if (!waiting || this.#handingOver(waiting)) return;
     waiting.announcements.push(prompts);
     void waiting.caller.interrupt();
   }
@@ -120,16 +206,19 @@ export class CardQueuePort implements AcdPort {
     const { engine, clock } = this.options;
     const music = engine.queue(waiting.queue)?.config.announce.musicOnHold ?? 'music-on-hold';
     while (!waiting.done) {
-      if (waiting.ring) {
-        await new Promise<void>((resolve) => clock.setTimeout(resolve, 500));
+      if (this.#handingOver(waiting)) {
+        if (waiting.ring !== undefined && waiting.caller.hungUp) this.#callerGone(waiting);
+        else await new Promise<void>((resolve) => clock.setTimeout(resolve, 500));
         continue;
       }
       const prompts = waiting.announcements.shift() ?? [music];
       const result = await waiting.caller.play(prompts).catch(() => ({ hungUp: waiting.caller.hungUp, played: false }) as { hungUp: boolean; played: boolean; key?: string });
       if (waiting.done) return;
       if (waiting.confirming && waiting.announcements.length === 0) return this.#finish(waiting, { outcome: 'callback' });
+      // The port's line drops as the single-step transfer succeeds: that is no hang-up.
+      if (waiting.transferring) continue;
       if (result.hungUp) {
-        engine.abandon(waiting.caller.callId);
+        engine.abandon(waiting.callId);
         return this.#finish(waiting, { outcome: 'abandoned' });
       }
       if (result.key !== undefined) this.#key(waiting, result.key);
@@ -139,31 +228,75 @@ export class CardQueuePort implements AcdPort {
 
   #key(waiting: Waiting, key: string): void {
     const { engine } = this.options;
-    const callId = waiting.caller.callId;
+    const callId = waiting.callId;
     const call = engine.call(callId);
     const config = engine.queue(waiting.queue)?.config;
     if (key === config?.callbackKey && call?.data.callerId !== undefined && call.phase !== 'connected') engine.toCallback(callId, call.data.callerId);
     else engine.exitKey(callId, key);
   }
 
+  #handoffOf(waiting: Waiting): QueueHandoffMode {
+    return this.options.engine.queue(waiting.queue)?.config.cardHandoff ?? this.options.link.profile.queueHandoff;
+  }
+
   #ringAgent(waiting: Waiting, agentId: string, device: string): void {
+    if (this.#handoffOf(waiting) === 'singleStep') return this.#transfer(waiting, agentId, device);
     const { link, ports, engine, logger } = this.options;
-    const callId = waiting.caller.callId;
+    const callId = waiting.callId;
     void waiting.caller.interrupt();
     waiting.ring = (async () => {
       const port = ports[waiting.caller.channel];
       if (!port) throw new Error(`channel ${waiting.caller.channel} has no PBX port configured (cards.ports)`);
       const snapshot = await link.snapshotDevice(port);
       const callID = snapshot.crossRefIDorSnapshotData?.snapshotData?.[0]?.connectionIdentifier?.callID;
-      if (!callID) throw new Error(`no call at port ${port}`);
+      if (!callID) throw new CallerGone(`no call at port ${port}`);
       const held = { callID, deviceID: port };
       const response = await link.consultationCall(held, device);
-      return { held, consult: response.initiatedCall };
+      waiting.legs = { held, consult: response.initiatedCall };
+      return waiting.legs;
     })().catch((error: Error) => {
-      logger.warn({ callId, agent: agentId, device, err: error }, 'cannot ring the agent from the card port');
       waiting.ring = undefined;
+      if (error instanceof CallerGone || waiting.caller.hungUp || waiting.callerGone) {
+        logger.info({ callId, port: ports[waiting.caller.channel] }, 'the caller left the card port before the agent rang');
+        this.#callerGone(waiting);
+        return undefined;
+      }
+      logger.warn({ callId, agent: agentId, device, err: error }, 'cannot ring the agent from the card port');
       engine.offerFailed(callId, agentId);
       return undefined;
+    });
+  }
+
+  /** A CSTA clearing at a card port: the held caller of a consultation hung up. */
+  #cleared(callID: string, droppedDevice: string | undefined): void {
+    for (const waiting of this.#waiting.values()) {
+      const legs = waiting.legs;
+      if (!legs || waiting.completing || legs.held.callID !== callID || droppedDevice === legs.held.deviceID) continue;
+      this.#callerGone(waiting);
+    }
+  }
+
+  /** The caller is gone while an agent was being rung: the queue call ends, the agent's phone stops ringing. */
+  #callerGone(waiting: Waiting): void {
+    if (waiting.done || waiting.callerGone) return;
+    waiting.callerGone = true;
+    if (this.options.engine.call(waiting.callId)) this.options.engine.abandon(waiting.callId);
+    this.#finish(waiting, { outcome: 'abandoned' });
+  }
+
+  /** Single step: the caller leaves the card for the agent's phone; the IVR call ends as transferred. */
+  #transfer(waiting: Waiting, agentId: string, device: string): void {
+    waiting.transferring = true;
+    void waiting.caller.interrupt();
+    const caller = { callId: waiting.callId, channel: waiting.caller.channel, callerId: waiting.callerId, resume: waiting.resume };
+    void this.#singleStep.transfer(caller, agentId, device).then((result) => {
+      waiting.transferring = false;
+      if (waiting.done) return;
+      if (result.moved) return this.#finish(waiting, { outcome: 'transferred' });
+      if (result.left) return this.#left(waiting, result.left);
+      this.options.engine.offerFailed(waiting.callId, agentId);
+      // An offer the ACD made while the transfer was under way (the first one taken back meanwhile).
+      if (result.nextOffer && !waiting.done && !this.#handingOver(waiting)) this.#ringAgent(waiting, result.nextOffer.agentId, result.nextOffer.device);
     });
   }
 
@@ -174,14 +307,15 @@ export class CardQueuePort implements AcdPort {
     void ring.then(async (legs) => {
       if (!legs) return;
       // The caller is gone: only the consultation still rings at the agent.
-      if (waiting.caller.hungUp) return void this.options.link.clearConnection(legs.consult).catch(() => undefined);
-      await this.options.link.reconnectCall(legs.held, legs.consult).catch((error: Error) => this.options.logger.warn({ callId: waiting.caller.callId, err: error }, 'cannot take the caller back from the agent'));
+      if (waiting.caller.hungUp || waiting.callerGone) return void this.options.link.clearConnection(legs.consult).catch(() => undefined);
+      await this.options.link.reconnectCall(legs.held, legs.consult).catch((error: Error) => this.options.logger.warn({ callId: waiting.callId, err: error }, 'cannot take the caller back from the agent'));
     });
   }
 
   async #complete(waiting: Waiting): Promise<void> {
+    waiting.completing = true;
     const legs = await waiting.ring;
-    const callId = waiting.caller.callId;
+    const callId = waiting.callId;
     try {
       if (!legs) throw new Error('the consultation to the agent is gone');
       await this.options.link.transferCall(legs.held, legs.consult);

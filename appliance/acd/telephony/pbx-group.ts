@@ -6,35 +6,32 @@
  * enteringDistribution: ccbox records the offer) and the call leaving the group otherwise (the
  * caller hung up, or the group's own overflow: the call leaves the queue). Answer and clearing at
  * the agent's phone are AgentPhones' work. Every agent who serves a pbxGroup queue has their
- * ccbox state mirrored to the PBX with SetAgentState, so the PBX delivers only to agents ccbox
- * has ready.
+ * ccbox state mirrored to the PBX (PbxAgentStates), so the PBX delivers only to agents ccbox has
+ * ready.
  */
 import { normalizeDeviceId } from '../../csta/device-id.js';
 import type { MessageOf } from '../../csta/messages.js';
-import type { AgentState, PbxLink } from '../../csta/pbx-link.js';
+import type { PbxLink } from '../../csta/pbx-link.js';
 import type { Logger } from '../../runtime/logger.js';
+import type { PbxAgentIdentity } from '../config.js';
 import type { AcdEngine } from '../engine.js';
-import type { AgentStateChange, LeftEvent, RetractEvent } from '../events.js';
-import type { AgentStateName } from '../model.js';
+import type { LeftEvent, RetractEvent } from '../events.js';
 import { LinkAndEngineListeners } from './listeners.js';
+import { PbxAgentStates } from './pbx-agent-states.js';
 import { abandonOnLinkLoss, enqueueFromPbx, pbxDevicesOf, queueWaitingAt } from './pbx-waiting.js';
 
-/** The agent as the PBX knows them: SetAgentState names the agent, and logging on may need a password. */
-export interface PbxAgentIdentity {
-  agentID: string;
-  password?: string;
-}
+export type { PbxAgentIdentity };
 
 export interface PbxGroupQueuesOptions {
   engine: AcdEngine;
   link: PbxLink;
   logger: Logger;
-  /** The PBX agent of a ccbox agent (default: the same agent ID, no password); undefined: not mirrored. */
+  /** The PBX agent of a ccbox agent (default: the agent's pbxAgent in the ACD configuration); undefined: not mirrored. */
   agentIds?: (ccboxAgentId: string) => PbxAgentIdentity | undefined;
+  /** The runtime's one agent-state mirror; without it the adapter makes its own. */
+  agentStates?: PbxAgentStates;
 }
 
-/** ccbox's states the PBX has a state for; offered, talking and held are the PBX's own (busy). */
-const PBX_STATE: Partial<Record<AgentStateName, AgentState>> = { ready: 'ready', notReady: 'notReady', wrapUp: 'workingAfterCall', loggedOut: 'loggedOff' };
 
 interface Ringing {
   readonly device: string;
@@ -57,22 +54,20 @@ export class PbxGroupQueues {
   readonly #calls = new Map<string, GroupCall>();
   /** Group devices this adapter started a monitor for (or is starting). */
   readonly #monitored = new Set<string>();
-  /** ccbox agent → the phone the PBX agent was logged on at by ccbox. */
-  readonly #mirroredAt = new Map<string, string>();
-  /** ccbox agent → the SetAgentState requests under way, one after the other. */
-  readonly #chains = new Map<string, Promise<void>>();
   readonly #listeners: LinkAndEngineListeners;
+  readonly #agentStates: PbxAgentStates;
+  /** Whether this adapter made (and so starts and stops) the agent-state mirror. */
+  readonly #ownsAgentStates: boolean;
 
   constructor(private readonly options: PbxGroupQueuesOptions) {
     this.#listeners = new LinkAndEngineListeners(options.link, options.engine);
+    this.#ownsAgentStates = options.agentStates === undefined;
+    this.#agentStates = options.agentStates ?? new PbxAgentStates({ engine: options.engine, link: options.link, logger: options.logger, ...(options.agentIds ? { agentIds: options.agentIds } : {}) });
   }
 
   start(): void {
     const { onLink, onEngine } = this.#listeners;
-    onLink('linkUp', () => {
-      this.syncMonitors();
-      this.#syncAgentStates();
-    });
+    onLink('linkUp', () => this.syncMonitors());
     onLink('linkDown', () => this.#linkLost());
     onLink('QueuedEvent', (event, device) => this.#queued(event, device));
     onLink('DeliveredEvent', (event, device) => this.#delivered(event, device));
@@ -80,18 +75,16 @@ export class PbxGroupQueues {
     onLink('EstablishedEvent', (event) => this.#established(event));
     onLink('ConnectionClearedEvent', (event) => this.#connectionCleared(event));
     onLink('CallClearedEvent', (event) => this.#callCleared(event));
-    onEngine('agentState', (change) => this.#agentState(change));
     onEngine('retract', (retract) => this.#retract(retract));
     onEngine('connected', (connected) => this.#calls.delete(connected.callId));
     onEngine('left', (left) => this.#left(left));
-    if (this.options.link.isUp) {
-      this.syncMonitors();
-      this.#syncAgentStates();
-    }
+    if (this.#ownsAgentStates) this.#agentStates.start();
+    if (this.options.link.isUp) this.syncMonitors();
   }
 
   stop(): void {
     this.#listeners.detachAll();
+    if (this.#ownsAgentStates) this.#agentStates.stop();
     for (const device of this.#monitored) this.#unmonitor(device);
     this.#monitored.clear();
   }
@@ -249,7 +242,7 @@ export class PbxGroupQueues {
     // After the agent's new state reaches the PBX (the agentState event follows this one), or the
     // PBX would hand the call straight back to the same agent.
     queueMicrotask(() =>
-      this.#enqueueForAgent(retract.agentId, async () => {
+      this.#agentStates.afterAgentRequests(retract.agentId, async () => {
         if (this.#calls.get(call.callId) !== call || call.ringing !== ringing) return;
         try {
           await this.options.link.deflectCall({ callID: call.callId, deviceID: ringing.device }, call.group);
@@ -275,79 +268,5 @@ export class PbxGroupQueues {
     link.deflectCall({ callID: call.callId, deviceID: call.group }, target).catch((error: Error) =>
       logger.warn({ callId: call.callId, group: call.group, target, err: error }, 'cannot move the call from the PBX group to its overflow number'),
     );
-  }
-
-  // ---- agent states, to the switch ----
-
-  #servesGroup(agentId: string): boolean {
-    const agent = this.options.engine.agents.get(agentId);
-    if (!agent) return false;
-    const pbxQueues = new Set(this.options.engine.config.queues.flatMap((q) => (q.waitAt === 'pbxGroup' ? [q.name] : [])));
-    return [...agent.queues].some((queue) => pbxQueues.has(queue));
-  }
-
-  #identity(agentId: string): PbxAgentIdentity | undefined {
-    return this.options.agentIds ? this.options.agentIds(agentId) : { agentID: agentId };
-  }
-
-  #agentState(change: AgentStateChange): void {
-    if (!this.#servesGroup(change.agentId)) return;
-    const wanted = PBX_STATE[change.state];
-    const device = change.device;
-    if (wanted === undefined || device === undefined) return;
-    const identity = this.#identity(change.agentId);
-    if (!identity) return;
-    const steps: { device: string; state: AgentState }[] = [];
-    const before = this.#mirroredAt.get(change.agentId);
-    if (wanted === 'loggedOff') {
-      this.#mirroredAt.delete(change.agentId);
-      steps.push({ device: before ?? device, state: 'loggedOff' });
-    } else {
-      // A login, or the agent moved to another phone: logged on there first.
-      if (before !== undefined && before !== device) steps.push({ device: before, state: 'loggedOff' });
-      if (change.previous === 'loggedOut' || before !== device) steps.push({ device, state: 'loggedOn' });
-      this.#mirroredAt.set(change.agentId, device);
-      steps.push({ device, state: wanted });
-    }
-    this.#mirror(change.agentId, identity, steps);
-  }
-
-  /** After (re)connecting: the PBX agent of every logged-in agent is logged on and put in ccbox's state. */
-  #syncAgentStates(): void {
-    for (const agent of this.options.engine.agents.all()) {
-      if (agent.state === 'loggedOut' || agent.device === undefined || !this.#servesGroup(agent.id)) continue;
-      const identity = this.#identity(agent.id);
-      if (!identity) continue;
-      const wanted = PBX_STATE[agent.state];
-      this.#mirroredAt.set(agent.id, agent.device);
-      this.#mirror(agent.id, identity, [{ device: agent.device, state: 'loggedOn' }, ...(wanted ? [{ device: agent.device, state: wanted }] : [])]);
-    }
-  }
-
-  #mirror(agentId: string, identity: PbxAgentIdentity, steps: { device: string; state: AgentState }[]): void {
-    const { link, logger } = this.options;
-    this.#enqueueForAgent(agentId, async () => {
-      for (const { device, state } of steps) {
-        const extra = state === 'loggedOn' && identity.password !== undefined ? { agentID: identity.agentID, password: identity.password } : { agentID: identity.agentID };
-        try {
-          await link.setAgentState(device, state, extra);
-        } catch (error) {
-          logger.warn({ agent: agentId, pbxAgent: identity.agentID, device, state, err: error }, 'the PBX refused the agent state');
-          // Not logged on: the states after it would be refused too.
-          if (state === 'loggedOn') return;
-        }
-      }
-    });
-  }
-
-  /** Runs `work` after the agent's earlier requests, so the PBX takes them in order. */
-  #enqueueForAgent(agentId: string, work: () => Promise<void>): void {
-    const next = (this.#chains.get(agentId) ?? Promise.resolve())
-      .then(work)
-      .catch((error: unknown) => this.options.logger.error({ agent: agentId, err: error }, 'a request to the PBX for the agent failed'))
-      .finally(() => {
-        if (this.#chains.get(agentId) === next) this.#chains.delete(agentId);
-      });
-    this.#chains.set(agentId, next);
   }
 }

@@ -11,6 +11,9 @@ import { isPromptFile } from '../flow/validate.js';
 import type { CustomerRecord, Language } from '../ports.js';
 import type { EngineContext } from './context.js';
 
+/** What the journal, the call's keys and the keyPress event show for secret digits (not DTMF, so no report mistakes it for keys). */
+export const MASKED_DIGITS = 'hidden';
+
 /** Thrown through the nodes when the call cannot go on; `outcome` is what the journal records. */
 export class CallOver extends Error {
   constructor(readonly outcome: 'hangup' | 'channelFault', detail: string) {
@@ -39,6 +42,8 @@ export class IvrCall {
   customer: CustomerRecord | undefined;
   /** Whether the last lookup found a customer. */
   found = false;
+  /** The caller is back from an agent's phone to wait on in their queue: the queue node does not greet them again. */
+  resumesQueue = false;
   readonly variables: Record<string, string> = {};
   readonly keys: string[] = [];
   readonly path: string[] = [];
@@ -107,12 +112,14 @@ export class IvrCall {
     return result;
   }
 
-  async getDigits(args: GetDigitsArgs): Promise<DigitsResult> {
+  /** `secret` (a PIN): the digits reach the node only; the keys, the journal and the events get MASKED_DIGITS. */
+  async getDigits(args: GetDigitsArgs, secret = false): Promise<DigitsResult> {
     const result = await this.#op(() => this.channel.getDigits(args));
     if (result.digits !== '') {
-      this.keys.push(result.digits);
-      this.ctx.journal.keyPress({ callId: this.callId, at: this.ctx.clock.now(), channel: this.channel.index, flow: this.flow.id, node: this.node, digits: result.digits });
-      this.ctx.events.emit('keyPress', { callId: this.callId, flow: this.flow.id, node: this.node, digits: result.digits });
+      const digits = secret ? MASKED_DIGITS : result.digits;
+      this.keys.push(digits);
+      this.ctx.journal.keyPress({ callId: this.callId, at: this.ctx.clock.now(), channel: this.channel.index, flow: this.flow.id, node: this.node, digits });
+      this.ctx.events.emit('keyPress', { callId: this.callId, flow: this.flow.id, node: this.node, digits });
     }
     return result;
   }

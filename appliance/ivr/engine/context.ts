@@ -4,7 +4,7 @@ import type { EventEmitter } from 'node:events';
 import type { Clock } from '../../runtime/clock.js';
 import type { Logger } from '../../runtime/logger.js';
 import type {
-  AcdPort, CalendarBook, CallerLists, CustomerDirectory, IvrJournal, Language, PromptLibrary, SayVariable, TransferPort, TtsRenderer,
+  AcdPort, AgentDeskPort, CalendarBook, CallerLists, CustomerDirectory, IvrJournal, Language, PromptLibrary, SayVariable, TransferPort, TtsRenderer,
 } from '../ports.js';
 import type { IvrEngineEvents } from './events.js';
 
@@ -32,6 +32,7 @@ export interface EngineContext {
   lists: CallerLists;
   journal: IvrJournal;
   acd: AcdPort | undefined;
+  agentDesk: AgentDeskPort | undefined;
   transfer: TransferPort | undefined;
   clock: Clock;
   logger: Logger;

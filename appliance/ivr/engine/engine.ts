@@ -10,7 +10,7 @@ import type { Logger } from '../../runtime/logger.js';
 import type { FlowRegistry } from '../flow/registry.js';
 import type { CompiledFlow } from '../flow/validate.js';
 import type {
-  AcdPort, CalendarBook, CallerLists, CustomerDirectory, IvrJournal, PromptLibrary, SayVariable, TransferPort, TtsRenderer,
+  AcdPort, AgentDeskPort, CalendarBook, CallerLists, CustomerDirectory, IvrJournal, PromptLibrary, SayVariable, TransferPort, TtsRenderer,
 } from '../ports.js';
 import { CallOver, IvrCall } from './call.js';
 import type { EngineContext, IvrSettings } from './context.js';
@@ -29,6 +29,8 @@ export interface IvrEngineOptions {
   lists: CallerLists;
   journal: IvrJournal;
   acd?: AcdPort | undefined;
+  /** Agents log in and change state from a phone (agentDesk nodes); without it those nodes fail. */
+  agentDesk?: AgentDeskPort | undefined;
   transfer?: TransferPort | undefined;
   clock: Clock;
   logger: Logger;
@@ -56,6 +58,7 @@ export class IvrEngine extends EventEmitter<IvrEngineEvents> {
       lists: options.lists,
       journal: options.journal,
       acd: options.acd,
+      agentDesk: options.agentDesk,
       transfer: options.transfer,
       clock: options.clock,
       logger: options.logger.child({ module: 'ivr' }),
@@ -128,7 +131,7 @@ export class IvrEngine extends EventEmitter<IvrEngineEvents> {
       return;
     }
     const vip = lists.isVip(info.callerId);
-    const returning = this.#options.acd?.returningCall?.(info);
+    const returning = this.#options.acd?.returningCall?.({ ...info, channel: channel.index });
     const flow =
       (returning ? this.#options.flows.get(returning.flow) : undefined) ??
       (vip && settings.vip.flow ? this.#options.flows.get(settings.vip.flow) : undefined) ??
@@ -141,12 +144,13 @@ export class IvrEngine extends EventEmitter<IvrEngineEvents> {
       return;
     }
     const call = new IvrCall(
-      { callId, channel, callerId: info.callerId, dnis: info.dnis, language: flow.language ?? settings.defaultLanguage, vip, priority: vip ? settings.vip.priority : 0 },
+      { callId, channel, callerId: info.callerId, dnis: info.dnis, language: returning?.language ?? flow.language ?? settings.defaultLanguage, vip, priority: vip ? settings.vip.priority : 0 },
       flow,
       this.#ctx,
     );
     entry.call = call;
     Object.assign(call.variables, returning?.variables);
+    call.resumesQueue = returning?.resumesQueue === true;
     const onHangup = () => call.markHungUp();
     channel.on('hangup', onHangup);
     journal.callStarted({ callId, at: clock.now(), channel: channel.index, ...(info.callerId ? { callerId: info.callerId } : {}), ...(info.dnis ? { dnis: info.dnis } : {}), flow: flow.id, flowVersion: flow.version });

@@ -6,6 +6,8 @@ export function waitingCallerOf(call: IvrCall): WaitingCaller {
   return {
     callId: call.callId,
     channel: call.channel.index,
+    flow: call.flow.id,
+    node: call.node,
     get hungUp() {
       return call.hungUp;
     },

@@ -9,6 +9,7 @@ import { basename, join } from 'node:path';
 import type { Clock, TimerHandle } from '../../runtime/clock.js';
 import type { Logger } from '../../runtime/logger.js';
 import type { PromptLibrary } from '../ports.js';
+import type { NodeType } from './schema.js';
 import { type CompiledFlow, FlowError, compileFlow } from './validate.js';
 
 export interface FlowRegistryEvents {
@@ -90,6 +91,11 @@ export class FlowRegistry extends EventEmitter<FlowRegistryEvents> {
   /** Whether any flow has a say node (then the TTS tools must be installed). */
   usesTts(): boolean {
     return [...this.#flows.values()].some((flow) => Object.values(flow.document.nodes).some((node) => node.type === 'say'));
+  }
+
+  /** Whether any of these flows (default: all) has a node of this type (agentDesk nodes need the ACD's port). */
+  usesNode(type: NodeType, flowIds: Iterable<string> = this.#flows.keys()): boolean {
+    return [...flowIds].some((id) => Object.values(this.#flows.get(id)?.document.nodes ?? {}).some((node) => node.type === type));
   }
 
   /** Reloads on changes in the directory (debounced). */

@@ -136,6 +136,49 @@ const bulletinItem = z.strictObject({
   hours: z.array(z.tuple([hhmm, hhmm])).optional(),
 });
 const bulletin = z.strictObject({ ...common, type: z.literal('bulletin'), intro: prompts.optional(), items: z.array(bulletinItem).min(1), bargeIn: z.boolean().default(true), next: nodeId });
+/** What the caller hears for each result; the defaults are in the shipped prompt set. */
+const agentDeskPrompts = z
+  .strictObject({
+    enterAgentId: prompts.default(['agent-enter-id']),
+    enterPin: prompts.default(['agent-enter-pin']),
+    invalid: prompts.default(['invalid-entry']),
+    /** Every try at the agent ID or the PIN timed out or came too short. */
+    noEntry: prompts.default(['too-many-failures']),
+    loggedIn: prompts.default(['agent-logged-in']),
+    loggedOut: prompts.default(['agent-logged-out']),
+    ready: prompts.default(['agent-ready']),
+    notReady: prompts.default(['agent-not-ready']),
+    unknownAgent: prompts.default(['agent-unknown']),
+    badPin: prompts.default(['agent-wrong-pin']),
+    noPin: prompts.default(['agent-no-pin']),
+    notAnExtension: prompts.default(['agent-not-extension']),
+    deviceInUse: prompts.default(['agent-extension-in-use']),
+    loggedInElsewhere: prompts.default(['agent-logged-in-elsewhere']),
+    notLoggedIn: prompts.default(['agent-not-logged-in']),
+    onCall: prompts.default(['agent-on-call']),
+    unknownReason: prompts.default(['agent-desk-unavailable']),
+    unavailable: prompts.default(['agent-desk-unavailable']),
+  })
+  .prefault({});
+/** An agent at a phone: login (agent ID and PIN, each ended by #) at the calling extension, logout, ready / not ready there. */
+const agentDesk = z.strictObject({
+  ...common,
+  type: z.literal('agentDesk'),
+  action: z.enum(['login', 'logout', 'ready', 'notReady', 'toggleReady']),
+  /** Not-ready reason code (acd.notReadyReasons) of notReady and toggleReady. */
+  reason: z.string().regex(/^[^/+#\s]{1,64}$/, { error: 'expected a not-ready reason code' }).optional(),
+  /** login: ready at once, else not ready (reason "login"). */
+  ready: z.boolean().default(true),
+  agentIdMaxDigits: z.number().int().min(1).max(12).default(8),
+  pinMaxDigits: z.number().int().min(4).max(12).default(12),
+  timeoutMs: ms(6000),
+  interDigitMs: ms(4000),
+  /** Tries at each entry (agent ID, PIN) that timed out or came too short. */
+  maxAttempts: z.number().int().min(1).max(5).default(3),
+  prompts: agentDeskPrompts,
+  next: nodeId,
+  onFailure: nodeId,
+});
 const gotoNode = z.strictObject({ ...common, type: z.literal('goto'), node: nodeId });
 const subflow = z.strictObject({ ...common, type: z.literal('subflow'), flow: z.string().min(1), next: nodeId });
 const returnNode = z.strictObject({ ...common, type: z.literal('return') });
@@ -143,7 +186,7 @@ const hangup = z.strictObject({ ...common, type: z.literal('hangup'), prompt: pr
 
 export const nodeSchema = z.discriminatedUnion('type', [
   play, say, menu, collect, condition, lookup, setLanguage, sayVariable, queue, transfer, voicemail,
-  faxOnDemand, receiveFax, survey, bulletin, gotoNode, subflow, returnNode, hangup,
+  faxOnDemand, receiveFax, survey, bulletin, agentDesk, gotoNode, subflow, returnNode, hangup,
 ]);
 export type FlowNode = z.infer<typeof nodeSchema>;
 export type NodeType = FlowNode['type'];
@@ -166,7 +209,7 @@ export const NODE_LINKS: { [T in NodeType]: readonly string[] } = {
   play: ['next'], say: ['next'], menu: ['onFailure'], collect: ['next', 'onFailure'], condition: ['else'],
   lookup: ['found', 'notFound'], setLanguage: ['next'], sayVariable: ['next'], queue: ['next', 'noAcd'],
   transfer: ['onFailure'], voicemail: ['next'], faxOnDemand: ['next', 'onFailure'], receiveFax: ['next', 'onFailure'],
-  survey: ['next'], bulletin: ['next'], goto: ['node'], subflow: ['next'], return: [], hangup: [],
+  survey: ['next'], bulletin: ['next'], agentDesk: ['next', 'onFailure'], goto: ['node'], subflow: ['next'], return: [], hangup: [],
 };
 
 export function flowJsonSchema(): Record<string, unknown> {

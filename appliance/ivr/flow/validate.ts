@@ -81,6 +81,7 @@ export function compileFlow(input: unknown, options: ValidateOptions = {}): Comp
     if (node.type === 'lookup' && node.by === 'variable' && !node.variable) throw new FlowError(document.id, id, 'variable', 'lookup by variable needs the variable to read');
     if (node.type === 'setLanguage' && !node.language && !node.toggle) throw new FlowError(document.id, id, 'language', 'expected a language or toggle: true');
     if (node.type === 'faxOnDemand' && !node.document && !(node.documents && node.variable)) throw new FlowError(document.id, id, 'document', 'expected a document, or documents with a variable');
+    if (node.type === 'agentDesk' && (node.action === 'notReady' || node.action === 'toggleReady') && node.reason === undefined) throw new FlowError(document.id, id, 'reason', `${node.action} needs the not-ready reason code (one of acd.notReadyReasons)`);
     if (node.type === 'collect' && node.minDigits > node.maxDigits) throw new FlowError(document.id, id, 'minDigits', `${node.minDigits} is more than maxDigits ${node.maxDigits}`);
     if (options.prompts) {
       for (const { field, name } of promptNames(node)) {

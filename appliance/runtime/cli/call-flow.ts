@@ -33,7 +33,7 @@ export class CallFlowPrinter {
   }
 
   observe(event: MonitorEvent): void {
-    const callID = callIdOf(event);
+    const callID = eventConnection(event)?.callID;
     if (callID === undefined) {
       this.#agentLine(event);
       return;
@@ -105,8 +105,4 @@ export class CallFlowPrinter {
     this.#agentSeen.set(who, state);
     this.#print(`agent ${who.padEnd(7)} ${state}${event.acdGroup ? ` in ${event.acdGroup}` : ''}`);
   }
-}
-
-export function callIdOf(event: MonitorEvent): string | undefined {
-  return eventConnection(event)?.callID;
 }

@@ -8,8 +8,9 @@ import {
   ConfigStore,
   CONFIG_FILE_NAME,
   formatIssue,
+  acdFitsPbx,
   pbxProfileExists,
-  SECRET_PATHS,
+  maskSecrets,
   settingPaths,
   configSchema,
 } from '../../store/config/index.js';
@@ -33,13 +34,11 @@ interface DataOptions {
   data?: string;
 }
 
-const MASK = '********';
-
 export function registerConfigCommand(program: Command, io: ConfigCommandIo = {}): void {
   const stdout = io.stdout ?? process.stdout;
   const stderr = io.stderr ?? process.stderr;
   const env = io.env ?? process.env;
-  const validators = [pbxProfileExists(io.profileDir ?? DEFAULT_PBX_PROFILE_DIR)];
+  const validators = [pbxProfileExists(io.profileDir ?? DEFAULT_PBX_PROFILE_DIR), acdFitsPbx(io.profileDir ?? DEFAULT_PBX_PROFILE_DIR)];
   const print = (text: string) => stdout.write(`${text}\n`);
 
   const dataOf = (command: Command) => resolveDataDir((command.optsWithGlobals() as DataOptions).data, env);
@@ -102,6 +101,7 @@ Examples:
         const store = await openStore(command);
         const value = store.getPath(path);
         if (value === undefined) return;
+        // Asked for by name: a secret is printed (config.json on the box holds it in clear anyway).
         print(typeof value === 'string' ? value : JSON.stringify(maskSecrets(value, path), null, 2));
       }),
     );
@@ -128,8 +128,9 @@ Examples:
     .action(
       run(async (path: string, _options: DataOptions, command: Command) => {
         const store = await openStore(command);
+        const listItem = /\.[0-9]+$/.test(path) && Array.isArray(store.getPath(path.replace(/\.[0-9]+$/, '')));
         await store.unset(path);
-        print(`${path} = ${JSON.stringify(maskSecrets(store.getPath(path), path)) ?? '(not set)'}`);
+        print(listItem ? `${path} removed` : `${path} = ${JSON.stringify(maskSecrets(store.getPath(path), path)) ?? '(not set)'}`);
       }),
     );
 
@@ -195,13 +196,4 @@ Examples:
         print(JSON.stringify(configJsonSchema(), null, 2));
       }),
     );
-}
-
-/** A copy with every secret under `at` replaced by a mask. */
-function maskSecrets(value: unknown, at: string): unknown {
-  if (SECRET_PATHS.includes(at) && value !== undefined) return MASK;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
-  return Object.fromEntries(
-    Object.entries(value).map(([key, child]) => [key, maskSecrets(child, at ? `${at}.${key}` : key)]),
-  );
 }

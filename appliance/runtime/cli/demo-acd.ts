@@ -19,6 +19,11 @@ const DESKS = [
   { id: 'D2', name: 'Li Na', device: '205' },
   { id: 'D3', name: 'Anna Smith', device: '206' },
 ];
+/** Agents without a desktop: they log in by phone at any extension (dial 620, key 1, the agent ID and the PIN, each ended by #). */
+const PHONE_AGENTS = [
+  { id: '1001', name: 'Wang Fang', pin: '4321' },
+  { id: '1002', name: 'Zhao Lei', pin: '8765' },
+];
 
 export interface DemoAcd {
   runtime: AcdRuntime;
@@ -45,7 +50,7 @@ export async function startDemoAcd(options: { link: PbxLink; records: RecordsSto
         afterCallSurvey: { number: '610', flow: 'survey' },
       },
     ],
-    agents: DESKS.map(({ id, name }) => ({ id, name, skills: { service: 1 } })),
+    agents: [...DESKS.map(({ id, name }) => ({ id, name, skills: { service: 1 } })), ...PHONE_AGENTS.map((agent) => ({ ...agent, skills: { service: 1 } }))],
   });
   const api = apiConfigSchema.parse({
     users: [...DESKS.map(({ id }) => ({ username: id, passwordHash: hash, role: 'agent', agentId: id })), { username: 'supervisor', passwordHash: hash, role: 'supervisor' }],
@@ -61,7 +66,7 @@ export async function startDemoAcd(options: { link: PbxLink; records: RecordsSto
   await runtime.start();
   const address = runtime.brokerAddress;
   const url = `mqtt://${address?.host === '0.0.0.0' ? '127.0.0.1' : (address?.host ?? '127.0.0.1')}:${address?.port ?? 1883}`;
-  out(`# ACD: queue "service" on the card channels; MQTT API on ${url} (site "${DEMO_SITE}", users ${DESKS.map((d) => d.id).join(', ')} and supervisor, password "${DEMO_PASSWORD}")`);
+  out(`# ACD: queue "service" on the card channels; MQTT API on ${url} (site "${DEMO_SITE}", users ${DESKS.map((d) => d.id).join(', ')} and supervisor, password "${DEMO_PASSWORD}"); agents ${PHONE_AGENTS.map((a) => `${a.id} (PIN ${a.pin})`).join(', ')} log in by phone`);
   let team: AgentTeam | undefined;
   return {
     runtime,

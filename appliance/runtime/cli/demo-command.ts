@@ -7,14 +7,15 @@
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { CstaLink } from '../../csta/link.js';
-import { CALL_EVENT_NAMES, DEVICE_EVENT_NAMES, type MonitorEvent } from '../../csta/messages.js';
+import type { MonitorEvent } from '../../csta/messages.js';
 import { loadPbxProfile } from '../../csta/profile.js';
 import { RecordsStore } from '../../store/records/index.js';
 import { CallMediaBook, createSwitch, demoDialPlan, loadDialPlan, loadScenario, runScenario, startSwitchServer } from '../../../simulators/switch/index.js';
 import { systemClock } from '../clock.js';
 import { ensureDataDir, resolveDataDir } from '../data-dir.js';
 import { createLogger } from '../logger.js';
-import { CallFlowPrinter, callIdOf } from './call-flow.js';
+import { CallFlowPrinter } from './call-flow.js';
+import { recordCallEvents } from '../call-events.js';
 import { formatEventLine } from './csta-format.js';
 import { startDemoAcd } from './demo-acd.js';
 import { startDemoIvr } from './demo-ivr.js';
@@ -76,13 +77,12 @@ async function runDemo(options: DemoOptions): Promise<void> {
   const link = new CstaLink({ url, profile, credentials: { applicationId: 'ccbox-demo' }, clock, logger: logger.child({ module: 'csta.link' }) });
   const flow = new CallFlowPrinter(out, () => clock.now());
   let stored = 0;
-  const onEvent = (event: MonitorEvent, device: string | undefined) => {
+  const seen = (event: MonitorEvent, device: string | undefined) => {
     if (options.events) out(`  ${formatEventLine(new Date(clock.now()), device, event)}`);
     flow.observe(event);
-    records.insertCallEvent({ at: clock.now(), callId: callIdOf(event) ?? null, device: device ?? null, eventName: event.type, cause: 'cause' in event ? (event.cause ?? null) : null, payload: event });
     stored++;
   };
-  for (const name of [...CALL_EVENT_NAMES, ...DEVICE_EVENT_NAMES]) link.on(name, onEvent as never);
+  recordCallEvents({ link, records, clock, logger, seen });
   link.on('linkUp', (info) => out(`# CSTA link up (${info.reason}) to ${info.url}`));
   link.on('linkDown', (info) => out(`# CSTA link down (${info.reason}): ${info.detail}`));
 
@@ -93,8 +93,9 @@ async function runDemo(options: DemoOptions): Promise<void> {
   const cardPorts = plan.analogPorts.map((port) => port.number);
   const acd = options.ivr && options.acd ? await startDemoAcd({ link, records, cardPorts, mqttListen: options.mqtt, clock, logger, out }) : undefined;
   const ivr = options.ivr
-    ? await startDemoIvr({ model, media, link, records, dataDir, linesListen: options.lines, cardsListen: options.cards, acd: acd?.runtime.port, clock, logger, out })
+    ? await startDemoIvr({ model, media, link, records, dataDir, linesListen: options.lines, cardsListen: options.cards, acd: acd?.runtime.port, agentDesk: acd?.runtime.agentDesk, clock, logger, out })
     : undefined;
+  if (ivr) acd?.runtime.reportChannels(ivr.runtime.cards);
   await acd?.startAgents();
   out(`# monitoring ${devices.length} devices; scenario "${scenario.name}" starts`);
 

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { cardsConfigSchema, loadBoardProfile } from '../../cards/index.js';
 import type { PbxLink } from '../../csta/pbx-link.js';
-import { ivrConfigSchema, type AcdPort } from '../../ivr/index.js';
+import { ivrConfigSchema, type AcdPort, type AgentDeskPort } from '../../ivr/index.js';
 import type { RecordsStore } from '../../store/records/index.js';
 import { startCardSimulator, type CardSimulator } from '../../../simulators/cards/index.js';
 import { startLineServer, type CallMediaBook, type LineServer, type LineSwitch } from '../../../simulators/switch/index.js';
@@ -17,6 +17,8 @@ import type { Logger } from '../logger.js';
 
 const DEMO_CUSTOMERS = fileURLToPath(new URL('../../../simulators/site/demo-customers.csv', import.meta.url));
 export const DEMO_IVR_DID = '0301234502';
+/** The demo dial plan's hunt group on the card ports that agents dial to log in by phone. */
+export const DEMO_AGENT_DESK_NUMBER = '620';
 const ALL_DAY = [['00:00', '24:00']];
 
 export interface DemoIvr {
@@ -36,6 +38,8 @@ export async function startDemoIvr(options: {
   cardsListen: string;
   /** The ACD the hotline's queue node hands callers to. */
   acd?: AcdPort | undefined;
+  /** The ACD's phone login, for the agent-desk flow. */
+  agentDesk?: AgentDeskPort | undefined;
   clock: Clock;
   logger: Logger;
   out: (line: string) => void;
@@ -48,7 +52,7 @@ export async function startDemoIvr(options: {
 
   const ivr = ivrConfigSchema.parse({
     enabled: true,
-    bindings: [{ did: DEMO_IVR_DID, flow: 'demo-hotline' }],
+    bindings: [{ did: DEMO_IVR_DID, flow: 'demo-hotline' }, { did: DEMO_AGENT_DESK_NUMBER, flow: 'agent-desk' }],
     defaultFlow: 'demo-hotline',
     // The demo runs at any hour: its office calendar is open all day, every day.
     calendars: { office: { weekly: { mon: ALL_DAY, tue: ALL_DAY, wed: ALL_DAY, thu: ALL_DAY, fri: ALL_DAY, sat: ALL_DAY, sun: ALL_DAY } } },
@@ -61,12 +65,13 @@ export async function startDemoIvr(options: {
     records: options.records,
     link: options.link,
     acd: options.acd,
+    agentDesk: options.agentDesk,
     clock,
     logger,
     notice: (line) => out(`# ${line}`),
   });
   const imported = runtime.customers.importCsv(readFileSync(DEMO_CUSTOMERS, 'utf8'), clock.now());
-  out(`# IVR: flows in ${runtime.flows.dir}, ${imported.imported + imported.updated} demo customers; DID ${DEMO_IVR_DID} → demo-hotline`);
+  out(`# IVR: flows in ${runtime.flows.dir}, ${imported.imported + imported.updated} demo customers; DID ${DEMO_IVR_DID} → demo-hotline, ${DEMO_AGENT_DESK_NUMBER} → agent-desk (agent login by phone)`);
   const { engine } = runtime;
   engine.on('callStarted', (i) => out(`  IVR ${i.callId} ch${i.channel}: ${i.callerId ?? 'unknown caller'} → ${i.dnis ?? '?'} answered by flow ${i.flow} (${i.version})`));
   engine.on('keyPress', (i) => out(`  IVR ${i.callId}: pressed ${i.digits} at ${i.node}`));

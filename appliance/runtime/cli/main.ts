@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerApiCommand } from './api-command.js';
 import { registerConfigCommand } from './config-command.js';
 import { registerRevisitCommand } from './revisit-command.js';
+import { registerRunCommand } from './run-command.js';
 import { registerCstaCommand } from './csta-command.js';
 import { registerDemoCommand } from './demo-command.js';
 import { registerIvrCommands } from './ivr-command.js';
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
     .description('ccbox: call-center appliance beside a small-office PBX (CSTA link, IVR, ACD, recording, reports)')
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)');
+  registerRunCommand(program);
   registerDemoCommand(program);
   registerCstaCommand(program);
   registerSimCommand(program);

@@ -24,14 +24,21 @@ export function splitPath(path: string): string[] {
   return segments;
 }
 
-/** The schema of the setting at `path`, or undefined if there is no such setting. */
+const INDEX = /^(0|[1-9][0-9]{0,5})$/;
+
+/**
+ * The schema of the setting at `path`, or undefined if there is no such setting. A number steps
+ * into a list ('acd.queues.0.strategy'), any name into a map ('acd.agents.0.skills.sales').
+ */
 export function schemaAtPath(root: z.ZodType, path: string): z.ZodType | undefined {
   let current: z.ZodType = root;
   for (const segment of splitPath(path)) {
-    const object = unwrap(current);
-    if (!(object instanceof z.ZodObject)) return undefined;
-    const child = (object.shape as Record<string, z.ZodType>)[segment];
-    if (child === undefined || !Object.hasOwn(object.shape, segment)) return undefined;
+    const container = unwrap(current);
+    let child: z.ZodType | undefined;
+    if (container instanceof z.ZodObject) child = Object.hasOwn(container.shape, segment) ? (container.shape as Record<string, z.ZodType>)[segment] : undefined;
+    else if (container instanceof z.ZodArray) child = INDEX.test(segment) ? (container.element as z.ZodType) : undefined;
+    else if (container instanceof z.ZodRecord) child = container.valueType as z.ZodType;
+    if (child === undefined) return undefined;
     current = child;
   }
   return current;
@@ -53,24 +60,45 @@ function isObject(value: unknown): value is JsonObject {
 export function getAt(root: unknown, segments: readonly string[]): unknown {
   let current = root;
   for (const segment of segments) {
-    if (!isObject(current) || !Object.hasOwn(current, segment)) return undefined;
-    current = current[segment];
+    if (Array.isArray(current) && INDEX.test(segment)) current = current[Number(segment)];
+    else if (isObject(current) && Object.hasOwn(current, segment)) current = current[segment];
+    else return undefined;
   }
   return current;
 }
 
-/** Sets (or, with `undefined`, removes) the value at `segments`, creating objects on the way. Mutates `root`. */
+/**
+ * Sets (or, with `undefined`, removes) the value at `segments`, creating objects on the way.
+ * Mutates `root`. A list item must exist already: lists are changed item by item, not grown.
+ */
 export function setAt(root: JsonObject, segments: readonly string[], value: unknown): void {
-  let current = root;
-  for (const segment of segments.slice(0, -1)) {
-    const next = current[segment];
-    if (!isObject(next)) current[segment] = {};
-    current = current[segment] as JsonObject;
+  let current: JsonObject | unknown[] = root;
+  const path: string[] = [];
+  for (const [i, segment] of segments.entries()) {
+    const last = i === segments.length - 1;
+    if (Array.isArray(current)) {
+      const index = Number(segment);
+      if (!INDEX.test(segment) || index >= current.length) {
+        throw ConfigError.invalid([{ path: [...path, segment].join('.'), message: `there is no item ${segment} in ${path.join('.')} (it has ${current.length}); set the whole list to add one` }]);
+      }
+      if (last) {
+        if (value === undefined) current.splice(index, 1);
+        else current[index] = value;
+        return;
+      }
+      if (!isObject(current[index]) && !Array.isArray(current[index])) current[index] = {};
+      current = current[index] as JsonObject | unknown[];
+    } else {
+      if (last) {
+        if (value === undefined) delete current[segment];
+        else current[segment] = value;
+        return;
+      }
+      if (!isObject(current[segment]) && !Array.isArray(current[segment])) current[segment] = {};
+      current = current[segment] as JsonObject | unknown[];
+    }
+    path.push(segment);
   }
-  const last = segments[segments.length - 1];
-  if (last === undefined) return;
-  if (value === undefined) delete current[last];
-  else current[last] = value;
 }
 
 /** Leaf paths whose values differ between two documents. */
@@ -115,6 +143,10 @@ export function coerceText(schema: z.ZodType, text: string, path: string): unkno
   }
   if (target instanceof z.ZodObject || target instanceof z.ZodRecord) {
     return parseJson(text, path, 'a JSON object');
+  }
+  // A setting of several shapes (the broker, a queue's overflow): JSON when it looks like JSON.
+  if (target instanceof z.ZodUnion && /^[[{]/.test(text.trim())) {
+    return parseJson(text.trim(), path, 'JSON');
   }
   return text;
 }

@@ -59,6 +59,3 @@ export function configJsonSchema(): Record<string, unknown> {
     description: `config.json in the ccbox data directory, format version ${CONFIG_VERSION}`,
   };
 }
-
-/** Settings whose value is never printed by `show`. */
-export const SECRET_PATHS: readonly string[] = ['pbx.password', 'api.broker.password'];

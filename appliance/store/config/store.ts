@@ -118,6 +118,18 @@ export class ConfigStore extends EventEmitter<ConfigStoreEvents> {
     return this.set(path, undefined);
   }
 
+  /**
+   * Reads config.json again after another program (`ccbox config set`, an editor) changed it, and
+   * emits `changed` when it differs. A file that does not validate is refused with the ConfigError
+   * naming what is wrong; the configuration in use stays as it was.
+   */
+  async reload(): Promise<Config> {
+    const text = await readTextIfExists(this.path);
+    if (text === undefined) throw new ConfigError('io', `${this.path}: the file is gone; the configuration in use is kept (ccbox writes it again on the next change)`, [], this.path);
+    const { document } = migrateDocument(parseJsonText(text, this.path), this.path);
+    return this.#change(() => document, this.path, { persist: false });
+  }
+
   /** Replaces the whole configuration; fields left out get their defaults. */
   async replace(whole: unknown): Promise<Config> {
     return this.#change(() => whole);
@@ -137,7 +149,7 @@ export class ConfigStore extends EventEmitter<ConfigStoreEvents> {
   }
 
   /** The single change path: build the candidate from a copy, validate, apply, persist (rolled back if persisting fails). */
-  #change(build: (current: Record<string, unknown>) => unknown, source?: string): Promise<Config> {
+  #change(build: (current: Record<string, unknown>) => unknown, source?: string, options: { persist: boolean } = { persist: true }): Promise<Config> {
     const run = this.#queue.then(async () => {
       const db = this.#opened();
       const before = db.data;
@@ -146,7 +158,7 @@ export class ConfigStore extends EventEmitter<ConfigStoreEvents> {
       if (paths.length === 0) return structuredClone(next);
       db.data = next;
       try {
-        await this.#persist(db);
+        if (options.persist) await this.#persist(db);
       } catch (error) {
         db.data = before;
         throw error;

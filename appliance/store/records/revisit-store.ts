@@ -168,6 +168,7 @@ export class RevisitStore {
         'SELECT a.outcome AS key, count(*) AS n FROM revisit_attempts a JOIN revisit_tasks t ON t.id = a.task_id WHERE t.list = ? GROUP BY a.outcome',
       ),
       flagged: db.prepare('SELECT count(*) FROM revisit_tasks WHERE list = ? AND flagged = 1').pluck(),
+      lists: db.prepare('SELECT DISTINCT list FROM revisit_tasks ORDER BY list').pluck(),
     };
   }
 
@@ -186,7 +187,8 @@ export class RevisitStore {
    * by line and field. Returns the tasks added.
    */
   importCsv(list: string, text: string, defaults: RevisitImportDefaults, at: number): RevisitTask[] {
-    if (list.trim() === '') throw new RevisitError('badTask', 'the list name is empty');
+    const listProblem = listNameProblem(list);
+    if (listProblem) throw new RevisitError('badTask', listProblem);
     let rows;
     try {
       rows = parseCsv(text);
@@ -319,6 +321,11 @@ export class RevisitStore {
     return this.#sql.attemptsOf.all(taskId) as RevisitAttempt[];
   }
 
+  /** The names of every list that has tasks. */
+  lists(): string[] {
+    return this.#sql.lists.all() as string[];
+  }
+
   counts(list: string): RevisitCounts {
     const tally = (rows: unknown[]) => Object.fromEntries((rows as { key: string; n: number }[]).map((r) => [r.key, r.n]));
     const byState = Object.fromEntries(REVISIT_STATES.map((s) => [s, 0])) as Record<RevisitState, number>;
@@ -363,8 +370,17 @@ function task(row: TaskSqlRow): RevisitTask {
   return { ...row, flagged: row.flagged === 1 };
 }
 
+/** A list name is also a level of the MQTT topic its counts are published on. */
+export function listNameProblem(list: string): string | undefined {
+  if (list.trim() === '') return 'the list name is empty';
+  if (list.length > 64) return `the list name "${list.slice(0, 20)}…" is longer than 64 characters`;
+  if (/[/+#\u0000]/.test(list)) return `the list name "${list}" contains '/', '+', '#' or NUL`;
+  return undefined;
+}
+
 function checkTask(input: RevisitTaskInput): string | undefined {
-  if (input.list.trim() === '') return 'the list name is empty';
+  const listProblem = listNameProblem(input.list);
+  if (listProblem) return listProblem;
   if (input.name.trim() === '') return 'name: empty';
   if (!/[0-9]/.test(input.number)) return `number: "${input.number}" has no digits`;
   if (!Number.isInteger(input.maxAttempts) || input.maxAttempts < 1) return `maxAttempts: expected a whole number of at least 1, got ${input.maxAttempts}`;

@@ -101,6 +101,19 @@ export interface NetworkScripting {
   answerExternal(callID: string): void;
 }
 
+/** What one device hears of a call and who hears it, parties named as shown (the number outside for an external party). */
+export interface VoicePath {
+  callID: string;
+  hears: string[];
+  heardBy: string[];
+}
+
+/** The switch's conference bridges as the people on the calls would notice them. */
+export interface VoiceQueries {
+  /** Who `device` hears and who hears it in each of its calls: a silent monitor is heard by nobody, a whisper by the coached party only. */
+  voicePathsAt(device: string): VoicePath[];
+}
+
 /** A call at an analog port as its line sees it: the port's own connection and the other parties. */
 export interface LineCall {
   callID: string;

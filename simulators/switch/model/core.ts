@@ -21,6 +21,8 @@ export interface Connection {
   state: ConnectionState;
   /** The cause it was delivered with, repeated in its Established. */
   cause: string;
+  /** Only these devices hear the party (none: a silent monitor; the coached agent: a whisper); absent, everyone connected does. */
+  heardOnlyBy?: readonly string[];
 }
 
 export interface Call {

@@ -52,7 +52,7 @@ export function execute(parts: Parts, request: KnownMessage): KnownMessage {
       return { type: 'SingleStepTransferCallResponse', transferredCall: { callID: call.id } };
     }
     case 'SingleStepConferenceCall': {
-      const call = transfers.singleStepConference(parts, request.activeCall, request.deviceToJoin, request.participationType);
+      const call = transfers.singleStepConference(parts, request.activeCall, request.deviceToJoin, request);
       return { type: 'SingleStepConferenceCallResponse', conferencedCall: { callID: call.id, deviceID: request.deviceToJoin } };
     }
     case 'DeflectCall':

@@ -8,12 +8,13 @@ import { type Clock, systemClock } from '../../../appliance/runtime/clock.js';
 import { type Logger, silentLogger } from '../../../appliance/runtime/logger.js';
 import { AgentBook } from './agents.js';
 import * as analog from './analog-lines.js';
-import type { AnalogScripting, DeviceSummary, LineCall, NetworkScripting, SwitchModel, SwitchModelEvents, SwitchScripting } from './api.js';
+import type { AnalogScripting, DeviceSummary, LineCall, NetworkScripting, SwitchModel, SwitchModelEvents, SwitchScripting, VoicePath, VoiceQueries } from './api.js';
 import { answerAt, hangUpAt, makeCall } from './basic-calls.js';
 import type { Parts } from './context.js';
 import { Core } from './core.js';
 import type { DialPlan } from './dialplan.js';
 import { Directory } from './directory.js';
+import { voicePathsAt } from './participation.js';
 import { Queues } from './queues.js';
 import { execute } from './requests.js';
 import { Routing } from './routing.js';
@@ -24,7 +25,7 @@ export interface SwitchOptions {
   logger?: Logger;
 }
 
-export type SimulatedSwitch = SwitchModel & SwitchScripting & NetworkScripting & AnalogScripting;
+export type SimulatedSwitch = SwitchModel & SwitchScripting & NetworkScripting & AnalogScripting & VoiceQueries;
 
 class SwitchImpl extends EventEmitter<SwitchModelEvents> implements SimulatedSwitch {
   readonly #parts: Parts;
@@ -126,6 +127,10 @@ class SwitchImpl extends EventEmitter<SwitchModelEvents> implements SimulatedSwi
 
   isOffHook(device: string): boolean {
     return this.#parts.core.offHook.has(device);
+  }
+
+  voicePathsAt(device: string): VoicePath[] {
+    return voicePathsAt(this.#parts.core, device);
   }
 }
 

@@ -6,6 +6,7 @@ import type { Call, Connection } from './core.js';
 import { holdConnection, locate, locateAtPhone, originate, requireState, samePhonePair } from './basic-calls.js';
 import { divertConnection } from './lifecycle.js';
 import { numberOf, offer } from './offer.js';
+import { joiningAs, requestedParticipation } from './participation.js';
 
 const refuse = (value: string, message: string) => new SwitchError('operation', value, message);
 
@@ -142,13 +143,15 @@ export function singleStepTransfer(parts: Parts, activeId: ConnectionId, target:
   return call;
 }
 
-/** SingleStepConferenceCall: `joining` enters the call at once, silently (monitor) or actively (barge-in). */
-export function singleStepConference(parts: Parts, activeId: ConnectionId, joining: string, participation = 'active'): Call {
+/**
+ * SingleStepConferenceCall: `joining` enters the call at once, silently (monitor), as a whisper
+ * (only the party named by `activeId` hears it: coaching) or actively (barge-in).
+ */
+export function singleStepConference(parts: Parts, activeId: ConnectionId, joining: string, asked: { participationType?: string; privateData?: string } = {}): Call {
   const { core } = parts;
-  const { call } = locate(core, activeId);
-  const found = call.connections.find((c) => c.device === activeId.deviceID);
-  if (found) requireState(found, ['connected']);
-  if (participation !== 'silent' && participation !== 'active') throw refuse('valueOutOfRange', `participationType ${participation}`);
+  const { call, connection: coached } = locate(core, activeId);
+  requireState(coached, ['connected']);
+  const participation = requestedParticipation(asked.participationType, asked.privateData);
   const station = core.directory.station(joining);
   if (!station) {
     core.directory.requireDevice(joining);
@@ -156,23 +159,27 @@ export function singleStepConference(parts: Parts, activeId: ConnectionId, joini
   }
   if (call.connections.some((c) => c.device === joining)) throw refuse('invalidDestination', `${joining} is already in call ${call.id}`);
   if (core.isBusy(joining)) throw new SwitchError('stateIncompatibility', 'invalidObjectState', `${joining} is busy`);
-  const cause = participation === 'silent' ? 'silentParticipation' : 'activeParticipation';
-  call.connections.push({ device: joining, shown: joining, external: false, state: 'connected', cause });
+  const { cause, heardOnlyBy, privateData } = joiningAs(participation, coached.device);
+  call.connections.push({ device: joining, shown: joining, external: false, state: 'connected', cause, ...(heardOnlyBy ? { heardOnlyBy } : {}) });
   core.touch(joining);
   const same = new Map(call.connections.map((c) => [c, call.id]));
   core.report(call, (local) => ({
     type: 'ConferencedEvent',
-    primaryOldCall: { callID: call.id, deviceID: activeId.deviceID ?? '' },
+    primaryOldCall: { callID: call.id, deviceID: coached.device },
     conferencingDevice: joining,
     addedParty: joining,
     conferenceConnections: connectionList(call, same),
     localConnectionInfo: local,
     cause,
+    ...(privateData ? { privateData } : {}),
   }));
   return call;
 }
 
-/** DeflectCall: a ringing (or queued) call goes on to `target` (Diverted, cause redirected). */
+/**
+ * DeflectCall: a ringing (or queued) call goes on to `target` (Diverted, cause redirected). A phone
+ * that is busy or off hook refuses the deflection and the call rings on where it was.
+ */
 export function deflect(parts: Parts, id: ConnectionId, target: string): void {
   const { core } = parts;
   const { call, connection } = locate(core, id);
@@ -180,6 +187,10 @@ export function deflect(parts: Parts, id: ConnectionId, target: string): void {
   if (connection.external) throw refuse('privilegeViolationOnSpecifiedDevice', `${connection.device} is a trunk`);
   const destination = core.directory.resolve(target);
   if (numberOf(destination) === connection.device) throw refuse('invalidDestination', `cannot deflect ${connection.device} to itself`);
+  const station = destination.kind === 'station' ? destination.station.number : undefined;
+  if (station !== undefined && (core.isBusy(station) || core.offHook.has(station))) {
+    throw new SwitchError('stateIncompatibility', 'invalidObjectState', `${station} is busy: the call rings on at ${connection.device}`);
+  }
   if (core.directory.routingPoint(connection.device)) throw refuse('invalidConnectionState', 'route the call with RouteSelect instead');
   if (connection.state === 'queued') parts.queues.remove(call);
   divertConnection(parts, call, connection, target, 'redirected');

@@ -87,6 +87,8 @@ t.test('CSV import: good rows go in with defaults; any bad row refuses the file 
   t.throws(() => revisits.importCsv('sales', 'number,name\n1,"open'), { code: 'badCsv', message: /quoted field is not closed/ });
   t.throws(() => revisits.importCsv('sales', ''), { code: 'badCsv', message: /empty/ });
   t.throws(() => revisits.add({ list: 'sales', name: 'x', number: 'none' }), { code: 'badTask' });
+  t.throws(() => revisits.add({ list: 'sales/north', name: 'x', number: '13800001111' }), { code: 'badTask', message: /contains '\/', '\+', '#'/ }, 'a list name is one topic level');
+  t.throws(() => revisits.importCsv('a+b', 'number,name\n1,x\n'), { code: 'badTask' });
   t.equal(store.tasks('repairs').length, 3);
 });
 

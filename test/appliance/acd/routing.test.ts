@@ -217,6 +217,25 @@ t.test('PIN check and hot desking', async (t) => {
   t.equal(acd.engine.agents.atDevice('202')?.id, '1001');
 });
 
+t.test('a new configuration while running: removed agents leave after their call, removed queues once empty', async (t) => {
+  const acd = acdUnderTest(t, { queues: [sales(), { name: 'support' }], agents: [...agents(3), { id: 'a4', name: 'D', skills: { support: 1 } }] });
+  acd.loginReady('a1', 'a2');
+  acd.engine.enqueue('c1', 'sales', DATA);
+  acd.engine.answered('c1', 'a1');
+  const config = acd.engine.config;
+  acd.engine.configure({ ...config, queues: config.queues.filter((q) => q.name === 'sales'), agents: config.agents.filter((a) => a.id === 'a2' || a.id === 'a4') });
+  t.equal(acd.engine.agents.get('a1')?.state, 'talking', 'a removed agent on a call keeps it');
+  t.equal(acd.engine.agents.get('a3'), undefined, 'a removed agent who was logged out is gone');
+  t.same(acd.engine.queueNames(), ['sales'], 'an empty removed queue is gone');
+  acd.engine.enqueue('c2', 'sales', DATA);
+  t.same(acd.offers(), ['c1→a1', 'c2→a2'], 'the remaining agent serves the queue');
+  acd.engine.callEnded('c1');
+  t.equal(acd.engine.agents.get('a1'), undefined, 'after the call the removed agent is logged out and gone');
+  t.same(acd.of('agentState').filter((s) => s.agentId === 'a1').map((s) => s.state).slice(-1), ['loggedOut'], 'with a loggedOut event for the records');
+  t.throws(() => acd.engine.login('a1', 'd1'), /no agent a1/, 'and cannot log in again');
+  t.same([...(acd.engine.agents.get('a4')?.queues ?? [])], [], 'an agent whose only queue was removed serves none');
+});
+
 t.test('overflow: maximum wait, full queue, join and leave rules, exit key', async (t) => {
   t.test('after maxWait the call moves to the overflow queue, then out with its action', async (t) => {
     const acd = acdUnderTest(t, {

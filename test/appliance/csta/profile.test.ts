@@ -21,15 +21,37 @@ t.test('defaults fill what a profile leaves out', async (t) => {
     ...minimal,
     edition: 'ed4',
     framing: 'tcp-header',
+    whisperStyle: 'none',
     sessionDurationSeconds: 180,
     heartbeatIntervalSeconds: 30,
     heartbeatMissedLimit: 2,
     responseTimeoutMs: 5000,
     reconnect: { initialDelayMs: 1000, maxDelayMs: 30000 },
     unsupportedServices: [],
+    queueHandoff: 'consultation',
   });
   t.same(pbxProfileSchema.parse({ ...minimal, reconnect: { maxDelayMs: 5000 } }).reconnect, { initialDelayMs: 1000, maxDelayMs: 5000 });
   t.same(parsePbxProfile({ ...minimal, unsupportedServices: ['DeflectCall', 'SystemRegister'] }, 'x').unsupportedServices, ['DeflectCall', 'SystemRegister']);
+});
+
+t.test('queueHandoff: each shipped profile chooses one, and a switch without its services cannot', async (t) => {
+  t.same(
+    listPbxProfiles().map((name) => [name, loadPbxProfile(name).queueHandoff]),
+    [['avaya-aes', 'singleStep'], ['generic-ed4', 'consultation'], ['openscape-business', 'singleStep'], ['openscape-voice', 'singleStep']],
+  );
+  t.equal(parsePbxProfile({ ...minimal, queueHandoff: 'singleStep', unsupportedServices: ['ConsultationCall'] }, 'x').queueHandoff, 'singleStep', 'singleStep needs no consultation');
+  t.throws(() => parsePbxProfile({ ...minimal, queueHandoff: 'singleStep', unsupportedServices: ['MakeCall', 'SingleStepTransferCall'] }, 'x.json'), {
+    name: 'ProfileError',
+    code: 'invalid',
+    message: "x.json: queueHandoff: singleStep needs SingleStepTransferCall, which the PBX profile's unsupportedServices lists; choose consultation",
+  });
+  t.throws(() => parsePbxProfile({ ...minimal, queueHandoff: 'singleStep', unsupportedServices: ['DeflectCall'] }, 'x.json'), {
+    message: /^x\.json: queueHandoff: singleStep needs DeflectCall, /,
+  }, 'an unanswered caller goes back to a card port by DeflectCall');
+  t.throws(() => parsePbxProfile({ ...minimal, unsupportedServices: ['ReconnectCall'] }, 'x.json'), {
+    message: /^x\.json: queueHandoff: consultation needs ReconnectCall, .*; choose singleStep$/,
+  }, 'the default, consultation, is checked too');
+  t.throws(() => parsePbxProfile({ ...minimal, queueHandoff: 'blind' }, 'x.json'), { message: /^x\.json: queueHandoff: Invalid option/ });
 });
 
 t.test('invalid profiles name the file and the field', async (t) => {

@@ -33,7 +33,7 @@ t.test('a new data directory starts with the shipped flows', async (t) => {
   const dataDir = t.testdir();
   const { runtime, notices } = runtimeIn(t, dataDir);
   runtime.start();
-  t.same(runtime.flows.ids(), ['demo-hotline', 'survey']);
+  t.same(runtime.flows.ids(), ['agent-desk', 'demo-hotline', 'survey']);
   t.ok(readdirSync(join(dataDir, 'flows')).includes('docs'), 'with the fax-on-demand document');
   t.same(notices, []);
 });

@@ -66,7 +66,7 @@ t.test('a new store is created with defaults', async (t) => {
   const { ivr, acd, api, ...rest } = store.get();
   t.same(ivr, configDefaults().ivr, 'the ivr section has its defaults');
   t.equal(ivr.enabled, false);
-  t.same(acd, { enabled: false, queues: [], agents: [], notReadyReasons: ['break', 'lunch', 'training', 'away'], autoNotReadyAfterMissed: 2, dialing: { outsidePrefix: '', internalMaxLength: 5 }, returnWaitSeconds: 180, expectedWaitSamples: 20 }, 'the ACD is off, with no queues or agents');
+  t.same(acd, { enabled: false, queues: [], agents: [], notReadyReasons: ['break', 'lunch', 'training', 'away'], mirrorStatesToPbx: false, autoNotReadyAfterMissed: 2, dialing: { outsidePrefix: '', internalMaxLength: 5 }, returnWaitSeconds: 180, expectedWaitSamples: 20 }, 'the ACD is off, with no queues or agents');
   t.same(api, { broker: { mode: 'embedded', listen: 'tcp://0.0.0.0:1883' }, users: [] }, 'the embedded MQTT broker, no users yet');
   t.same(rest, {
     version: 1,
@@ -119,6 +119,40 @@ t.test('set, unset and get, with text coerced by the schema', async (t) => {
   t.same([store.getPath('site.name'), store.getPath('log.level')], ['north', 'debug'], 'concurrent changes both land');
 });
 
+t.test('paths into lists and maps: one queue or skill at a time', async (t) => {
+  const store = await opened(t.testdir());
+  await store.replace({ acd: { queues: [{ name: 'sales' }, { name: 'service' }], agents: [{ id: 'A1', name: 'Li Na', skills: { sales: 1 } }] } });
+  await store.setFromText('acd.queues.1.wrapUpSeconds', '45');
+  t.equal(store.getPath('acd.queues.1.wrapUpSeconds'), 45, 'text coerced by the schema of the list item');
+  await store.set('acd.agents.0.skills.service', 3);
+  t.same(store.getPath('acd.agents.0.skills'), { sales: 1, service: 3 }, 'a new key in a map');
+  const missing = await store.set('acd.queues.2.wrapUpSeconds', 10).catch((error: ConfigError) => error);
+  t.match(missing, { code: 'invalidValue', message: /acd\.queues\.2: there is no item 2 in acd\.queues \(it has 2\)/ }, 'no growing a list by index');
+  await t.rejects(store.set('acd.queues.x.name', 'a'), { code: 'unknownPath' }, 'a list takes numbers');
+  await t.rejects(store.set('acd.queues.0.strategy', 'fastest'), { code: 'invalidValue', issues: [{ path: 'acd.queues.0.strategy' }] }, 'the item is validated');
+  await store.unset('acd.queues.0');
+  t.same(store.get().acd.queues.map((q) => q.name), ['service'], 'unset removes the item');
+});
+
+t.test('reload follows the file another program changed, and refuses a broken one', async (t) => {
+  const dir = t.testdir();
+  const store = await opened(dir);
+  const changes: ConfigChange[] = [];
+  store.on('changed', (change) => changes.push(change));
+  const other = await opened(dir);
+  await other.set('site.name', 'north');
+  await store.reload();
+  t.equal(store.getPath('site.name'), 'north');
+  t.same(changes.map((c) => c.paths), [['site.name']]);
+  await store.reload();
+  t.equal(changes.length, 1, 'an unchanged file emits nothing');
+  await writeFile(join(dir, 'config.json'), '{"version": 1, "site": {"name": ""}}');
+  await t.rejects(store.reload(), { code: 'invalidValue', issues: [{ path: 'site.name' }] });
+  t.equal(store.getPath('site.name'), 'north', 'the configuration in use is kept');
+  await rm(join(dir, 'config.json'));
+  await t.rejects(store.reload(), { code: 'io', message: /the file is gone/ });
+});
+
 t.test('coercion of command-line text', async (t) => {
   t.equal(coerceText(z.number(), ' 7 ', 'n'), 7);
   t.equal(coerceText(z.number().default(1), '-2.5e3', 'n'), -2500);
@@ -135,6 +169,9 @@ t.test('coercion of command-line text', async (t) => {
   t.equal(coerceText(z.enum(['a', 'b']), 'b', 'e'), 'b');
   t.throws(() => coerceText(z.object({}), '{bad', 'pbx'), { code: 'invalidValue', message: /^pbx: expected a JSON object/ });
   t.throws(() => coerceText(z.array(z.string()), '[bad', 'pbx.monitoredDevices'), { code: 'invalidValue', message: /^pbx.monitoredDevices: expected a JSON array/ });
+  const shapes = z.discriminatedUnion('mode', [z.object({ mode: z.literal('a') }), z.object({ mode: z.literal('b'), url: z.string() })]);
+  t.same(coerceText(shapes, ' {"mode":"b","url":"x"}', 'api.broker'), { mode: 'b', url: 'x' }, 'a setting of several shapes takes JSON');
+  t.equal(coerceText(z.union([z.number(), z.string()]), 'plain', 'u'), 'plain');
 });
 
 t.test('invalid input names the path and writes nothing', async (t) => {

@@ -251,3 +251,14 @@ t.test('refusals, bad logins and a lost broker give clear errors and never crash
   await desk.stop();
   t.equal(desk.connected, false);
 });
+
+t.test('a desk the ACD put not-ready for missed offers comes back ready after a while', async (t) => {
+  const site = await applianceUnderTest(t);
+  const desk = site.track(new SimulatedAgentDesk({ url: site.url, site: SITE, agentId: 'a1', password: password('a1'), device: '201', profile: { ...QUICK, noAnswerChance: 1, notReadyMs: 50 } }));
+  await desk.start();
+  site.engine.enqueue('c1', QUEUE, callData('13800000001'));
+  await until('missed twice, then back', () => inOrder(site.states, ['a1:notReady:missed', 'a1:ready']), 4 * WAIT_MS);
+  t.ok(desk.counters.ignored >= 2, 'missed the offers');
+  t.equal(desk.counters.errors, 0);
+  site.engine.abandon('c1');
+});

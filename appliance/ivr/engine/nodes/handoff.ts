@@ -15,7 +15,8 @@ export const queue: NodeHandler<'queue'> = async (call, node) => {
     call.log.info({ node: call.node, queue: node.queue }, 'no ACD on this box: the queue node takes its noAcd branch');
     return go(node.noAcd, 'noAcd');
   }
-  if (node.prompt) await call.play(node.prompt);
+  if (node.prompt && !call.resumesQueue) await call.play(node.prompt);
+  call.resumesQueue = false;
   const result = await acd.enqueue(
     waitingCallerOf(call),
     {

@@ -1,4 +1,4 @@
-/** Nodes that read keys: menu, collect (with confirmation), survey. */
+/** Nodes that read keys: menu, collect (with confirmation), survey; readEntry for every entry of digits. */
 import type { IvrCall } from '../call.js';
 import { type NodeHandler, go } from './step.js';
 
@@ -31,18 +31,40 @@ async function confirmed(call: IvrCall, digits: string, confirm: NonNullable<Par
   return answer.digits === confirm.confirmKey;
 }
 
-export const collect: NodeHandler<'collect'> = async (call, node) => {
-  for (let attempt = 1; attempt <= node.maxAttempts; attempt++) {
-    await call.play(node.prompt, true);
-    const result = await call.getDigits({ max: node.maxDigits, firstDigitMs: node.timeoutMs, interDigitMs: node.interDigitMs, terminators: node.terminator });
-    const ok = result.digits.length >= node.minDigits;
-    if (ok && (!node.confirm || (await confirmed(call, result.digits, node.confirm)))) {
-      call.variables[node.variable] = result.digits;
-      return go(node.next, 'collected');
-    }
-    if (!ok && node.invalidPrompt && attempt < node.maxAttempts) await call.play(node.invalidPrompt);
+/** Digits a node asks for: collect's entry, agentDesk's agent ID and PIN. */
+export interface DigitEntry {
+  prompt: readonly string[];
+  minDigits: number;
+  maxDigits: number;
+  terminator: string;
+  timeoutMs: number;
+  interDigitMs: number;
+  maxAttempts: number;
+  invalidPrompt?: readonly string[] | undefined;
+}
+
+/**
+ * Plays the prompt (a key cuts it short) and reads the entry, up to maxAttempts times; a timeout or
+ * a short entry plays invalidPrompt before the next try. `accept` may still refuse an entry (the
+ * confirmation). Undefined when no try gave an entry. `secret`: see IvrCall.getDigits.
+ */
+export async function readEntry(call: IvrCall, entry: DigitEntry, options: { secret?: boolean; accept?: (digits: string) => Promise<boolean> } = {}): Promise<string | undefined> {
+  for (let attempt = 1; attempt <= entry.maxAttempts; attempt++) {
+    await call.play(entry.prompt, true);
+    const result = await call.getDigits({ max: entry.maxDigits, firstDigitMs: entry.timeoutMs, interDigitMs: entry.interDigitMs, terminators: entry.terminator }, options.secret);
+    const ok = result.digits.length >= entry.minDigits;
+    if (ok && (!options.accept || (await options.accept(result.digits)))) return result.digits;
+    if (!ok && entry.invalidPrompt && attempt < entry.maxAttempts) await call.play(entry.invalidPrompt);
   }
-  return go(node.onFailure, 'maxAttempts');
+  return undefined;
+}
+
+export const collect: NodeHandler<'collect'> = async (call, node) => {
+  const { confirm } = node;
+  const digits = await readEntry(call, node, confirm ? { accept: (entered) => confirmed(call, entered, confirm) } : {});
+  if (digits === undefined) return go(node.onFailure, 'maxAttempts');
+  call.variables[node.variable] = digits;
+  return go(node.next, 'collected');
 };
 
 export const survey: NodeHandler<'survey'> = async (call, node) => {

@@ -39,7 +39,7 @@ t.test('the test plan and the demo plan are valid', (t) => {
     [
       ...['201', '202', '203', '204', '205', '206', '210', '211'].map((n) => `${n}:station:extension`),
       ...['301', '302', '303', '304'].map((n) => `${n}:station:analogPort`),
-      '600:acd:acdGroup', '610:group:huntGroup', '700:routingDevice:routingPoint', 'T1:trunk:trunk', 'T2:trunk:trunk',
+      '600:acd:acdGroup', '610:group:huntGroup', '620:group:huntGroup', '700:routingDevice:routingPoint', 'T1:trunk:trunk', 'T2:trunk:trunk',
     ],
   );
   t.ok(sw.hasDevice('T2'));

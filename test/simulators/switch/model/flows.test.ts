@@ -248,6 +248,7 @@ t.test('bad requests are refused with the ECMA-269 error value and change nothin
     ['calling from a group', () => sw.execute({ type: 'MakeCall', callingDevice: '600', calledDirectoryNumber: '210' }), 'invalidCallingDevice'],
     ['calling from nowhere', () => sw.execute({ type: 'MakeCall', callingDevice: '999', calledDirectoryNumber: '210' }), 'invalidDeviceID'],
     ['deflect a connected call', () => sw.execute({ type: 'DeflectCall', callToBeDiverted: { callID, deviceID: '203' }, newDestination: '210' }), 'invalidConnectionState'],
+    ['deflect to a busy phone', () => sw.execute({ type: 'DeflectCall', callToBeDiverted: { callID: ringing, deviceID: '301' }, newDestination: '203' }), 'invalidObjectState'],
     ['transfer without a held call', () => sw.execute({ type: 'TransferCall', heldCall: { callID, deviceID: '203' }, activeCall: { callID: ringing, deviceID: '203' } }), 'invalidConnectionState'],
     ['bad digits', () => sw.execute({ type: 'GenerateDigits', connectionToSendDigits: { callID, deviceID: '203' }, charactersToSend: 'xyz' }), 'valueOutOfRange'],
     ['bad participation', () => sw.execute({ type: 'SingleStepConferenceCall', activeCall: { callID, deviceID: '203' }, deviceToJoin: '210', participationType: 'loud' }), 'valueOutOfRange'],
