@@ -308,7 +308,12 @@ export class CardQueuePort implements AcdPort {
       if (!legs) return;
       // The caller is gone: only the consultation still rings at the agent.
       if (waiting.caller.hungUp || waiting.callerGone) return void this.options.link.clearConnection(legs.consult).catch(() => undefined);
-      await this.options.link.reconnectCall(legs.held, legs.consult).catch((error: Error) => this.options.logger.warn({ callId: waiting.callId, err: error }, 'cannot take the caller back from the agent'));
+      const { link, logger } = this.options;
+      await link.reconnectCall(legs.held, legs.consult).catch(async (error: Error) => {
+        // The consultation may be gone already (the agent's side cleared): take the held caller back alone.
+        logger.info({ callId: waiting.callId, err: error.message }, 'ReconnectCall refused; retrieving the held caller');
+        await link.retrieveCall(legs.held).catch((retrieveError: Error) => logger.warn({ callId: waiting.callId, err: retrieveError }, 'cannot take the caller back from the agent'));
+      });
     });
   }
 

@@ -6,15 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
-import { cardsConfigSchema } from '../../../appliance/cards/index.js';
 import {
-  FlowError, PromptDirectory, compileFlow, defaultPromptDir, ivrConfigSchema,
+  FlowError, PromptDirectory, compileFlow, defaultPromptDir,
   type AcdPort, type AgentDeskPort, type AgentDeskResult, type QueueHandoff,
 } from '../../../appliance/ivr/index.js';
-import { systemClock } from '../../../appliance/runtime/clock.js';
-import { createIvrRuntime } from '../../../appliance/runtime/ivr-runtime.js';
-import { silentLogger } from '../../../appliance/runtime/logger.js';
-import { RecordsStore } from '../../../appliance/store/records/index.js';
 import { startIvrSite } from '../../helpers/ivr-site.js';
 
 type Site = Awaited<ReturnType<typeof startIvrSite>>;
@@ -137,33 +132,13 @@ t.test('the shipped agent-desk flow: 2 logs out, 3 toggles ready with reason bre
   t.same(heard(site, toggle), ['zh/agent-desk-menu', 'zh/agent-not-ready']);
 });
 
-t.test('without the ACD’s port the node says so and fails; startup names the missing ACD', async (t) => {
+t.test('without the ACD’s port the node says so and fails', async (t) => {
   const site = await startIvrSite(t, { flows: [loginFlow({})] });
   site.call('202');
   await site.advance(10_000);
   const id = callNo(site, 0);
   t.same(outcomes(site, id), ['login=noAcd', 'bye=completed']);
   t.same(heard(site, id), ['zh/agent-desk-unavailable'], 'no agent ID is asked for');
-
-  const dataDir = t.testdir({ flows: { 'desk.json': JSON.stringify(loginFlow({})) } });
-  const records = new RecordsStore({ dir: dataDir, logger: silentLogger() });
-  records.open();
-  const notices: string[] = [];
-  const runtime = createIvrRuntime({
-    dataDir,
-    cards: cardsConfigSchema.parse({ enabled: true, url: 'tcp://127.0.0.1:1' }),
-    ivr: ivrConfigSchema.parse({ enabled: true, bindings: [{ did: '620', flow: 'desk' }] }),
-    records,
-    clock: systemClock,
-    logger: silentLogger(),
-    notice: (line) => notices.push(line),
-  });
-  t.teardown(async () => {
-    await runtime.stop();
-    records.close();
-  });
-  runtime.start();
-  t.match(notices, [/agentDesk nodes .* no ACD on this box/]);
 });
 
 t.test('flow checks: defaults, a not-ready without its reason, a prompt the set lacks', async (t) => {

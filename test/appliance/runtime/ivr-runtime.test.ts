@@ -8,7 +8,7 @@ import { createIvrRuntime } from '../../../appliance/runtime/ivr-runtime.js';
 import { silentLogger } from '../../../appliance/runtime/logger.js';
 import { RecordsStore } from '../../../appliance/store/records/index.js';
 
-function runtimeIn(t: Test, dataDir: string) {
+function runtimeIn(t: Test, dataDir: string, ivr: Record<string, unknown> = {}) {
   const records = new RecordsStore({ dir: dataDir, logger: silentLogger() });
   records.open();
   const notices: string[] = [];
@@ -16,7 +16,7 @@ function runtimeIn(t: Test, dataDir: string) {
     dataDir,
     // Nobody listens there: the card link keeps retrying in the background; startup does not wait for it.
     cards: cardsConfigSchema.parse({ enabled: true, url: 'tcp://127.0.0.1:1' }),
-    ivr: ivrConfigSchema.parse({ enabled: true }),
+    ivr: ivrConfigSchema.parse({ enabled: true, ...ivr }),
     records,
     clock: systemClock,
     logger: silentLogger(),
@@ -53,4 +53,12 @@ t.test('a flow with a say node and no espeak-ng: startup names the packages to i
   }
   t.match(notices, [/bad\.json: flow "bad": start: no node "x"/, /a flow uses TTS \(say nodes\) but espeak-ng and sox are not installed: run apt-get install -y espeak-ng sox/]);
   t.same(runtime.flows.ids(), ['tts']);
+});
+
+t.test('a bound flow with agentDesk nodes and no ACD: startup says those nodes will refuse every caller', async (t) => {
+  const desk = { id: 'desk', start: 'login', nodes: { login: { type: 'agentDesk', action: 'login', next: 'bye', onFailure: 'bye' }, bye: { type: 'hangup' } } };
+  const dataDir = t.testdir({ flows: { 'desk.json': JSON.stringify(desk) } });
+  const { runtime, notices } = runtimeIn(t, dataDir, { bindings: [{ did: '620', flow: 'desk' }] });
+  runtime.start();
+  t.match(notices, [/agentDesk nodes .* no ACD on this box/]);
 });

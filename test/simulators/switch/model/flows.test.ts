@@ -1,19 +1,9 @@
 import t from 'tap';
 import { SwitchError } from '../../../../simulators/switch/model/api.js';
-import { makeSwitch, record } from './helpers.js';
+import { makeSwitch, record, OUTSIDE_CALLER, talkingAt203 } from './helpers.js';
 
-const CALLER = '0301555111';
+const CALLER = OUTSIDE_CALLER;
 
-/** An outside call to 203 (DID 0301234503), answered; the log is emptied. */
-function talking() {
-  const sw = makeSwitch();
-  const log = record(sw);
-  const callID = sw.placeInboundCall({ from: CALLER, to: '0301234503' });
-  sw.answerAt('203');
-  log.take();
-  log.takeOther();
-  return { sw, log, callID };
-}
 
 t.test('inbound trunk call to an extension: delivered, established, cleared', (t) => {
   const sw = makeSwitch();
@@ -80,7 +70,7 @@ t.test('MakeCall from an extension to an extension and to an outside number', (t
 });
 
 t.test('hold, retrieve, alternate and reconnect', (t) => {
-  const { sw, log, callID } = talking();
+  const { sw, log, callID } = talkingAt203();
   const mine = { callID, deviceID: '203' };
   sw.execute({ type: 'HoldCall', callToBeHeld: mine });
   t.strictSame(log.take(), ['T1 Held normal', '203 Held normal']);
@@ -105,7 +95,7 @@ t.test('hold, retrieve, alternate and reconnect', (t) => {
 });
 
 t.test('consultation transfer', (t) => {
-  const { sw, log, callID } = talking();
+  const { sw, log, callID } = talkingAt203();
   sw.execute({ type: 'ConsultationCall', existingCall: { callID, deviceID: '203' }, consultedDevice: '210' });
   t.strictSame(log.take(), [
     'T1 Held consultation', '203 Held consultation', '203 ServiceInitiated consultation', '203 Originated consultation',
@@ -149,7 +139,7 @@ t.test('consultation transfer', (t) => {
 });
 
 t.test('conference', (t) => {
-  const { sw, log, callID } = talking();
+  const { sw, log, callID } = talkingAt203();
   sw.execute({ type: 'ConsultationCall', existingCall: { callID, deviceID: '203' }, consultedDevice: '210' });
   sw.answerAt('210');
   log.take();
@@ -214,7 +204,7 @@ t.test('deflect while alerting', (t) => {
 });
 
 t.test('silent monitor and barge-in by SingleStepConferenceCall', (t) => {
-  const { sw, log, callID } = talking();
+  const { sw, log, callID } = talkingAt203();
   const response = sw.execute({ type: 'SingleStepConferenceCall', activeCall: { callID, deviceID: '203' }, deviceToJoin: '210', participationType: 'silent' });
   t.strictSame(response, { type: 'SingleStepConferenceCallResponse', conferencedCall: { callID, deviceID: '210' } });
   t.strictSame(log.take(), ['T1 Conferenced silentParticipation', '203 Conferenced silentParticipation', '210 Conferenced silentParticipation']);
@@ -224,7 +214,7 @@ t.test('silent monitor and barge-in by SingleStepConferenceCall', (t) => {
 });
 
 t.test('digits from the caller and from a phone reach the other connected parties', (t) => {
-  const { sw, log, callID } = talking();
+  const { sw, log, callID } = talkingAt203();
   sw.sendExternalDigits(callID, '12#');
   sw.execute({ type: 'GenerateDigits', connectionToSendDigits: { callID, deviceID: '203' }, charactersToSend: '5' });
   t.strictSame(log.takeOther(), [`digits 203 ${callID} 12#`, `digits T1 ${callID} 5`]);
@@ -233,7 +223,7 @@ t.test('digits from the caller and from a phone reach the other connected partie
 });
 
 t.test('bad requests are refused with the ECMA-269 error value and change nothing', (t) => {
-  const { sw, log, callID } = talking();
+  const { sw, log, callID } = talkingAt203();
   const ringing = sw.placeInboundCall({ from: '0301555222', to: '0301234502' });
   log.take();
   const cases: [string, () => unknown, string][] = [

@@ -66,3 +66,16 @@ export function record(sw: SimulatedSwitch) {
     },
   };
 }
+
+export const OUTSIDE_CALLER = '0301555111';
+
+/** An outside call to 203 (DID 0301234503), answered; the log is emptied. */
+export function talkingAt203() {
+  const sw = makeSwitch();
+  const log = record(sw);
+  const callID = sw.placeInboundCall({ from: OUTSIDE_CALLER, to: '0301234503' });
+  sw.answerAt('203');
+  log.take();
+  log.takeOther();
+  return { sw, log, callID };
+}

@@ -5,24 +5,15 @@
 import t from 'tap';
 import { privateParticipationData, privateParticipationOf } from '../../../../appliance/csta/private-participation.js';
 import { SwitchError } from '../../../../simulators/switch/model/api.js';
-import { makeSwitch, record } from './helpers.js';
+import { OUTSIDE_CALLER, talkingAt203 } from './helpers.js';
 
-const CALLER = '0301555111';
+const CALLER = OUTSIDE_CALLER;
 const WHISPER = privateParticipationData('whisper');
 
-/** An outside caller talking to 203; the log is emptied. */
-function talking() {
-  const sw = makeSwitch();
-  const log = record(sw);
-  const callID = sw.placeInboundCall({ from: CALLER, to: '0301234503' });
-  sw.answerAt('203');
-  log.take();
-  return { sw, log, callID };
-}
 
 /** Supervisor 210 joins 203's call as asked; returns who hears whom (caller at the trunk T1), parties in joining order. */
 function supervisorJoins(asked: { participationType?: string; privateData?: string }) {
-  const { sw, log, callID } = talking();
+  const { sw, log, callID } = talkingAt203();
   sw.execute({ type: 'SingleStepConferenceCall', activeCall: { callID, deviceID: '203' }, deviceToJoin: '210', ...asked });
   const paths = (device: string) => {
     const [path, ...more] = sw.voicePathsAt(device);
@@ -33,7 +24,7 @@ function supervisorJoins(asked: { participationType?: string; privateData?: stri
 }
 
 t.test('before anyone joins, the caller and the agent hear each other', (t) => {
-  const { sw, callID } = talking();
+  const { sw, callID } = talkingAt203();
   t.strictSame(sw.voicePathsAt('203'), [{ callID, hears: [CALLER], heardBy: [CALLER] }]);
   t.strictSame(sw.voicePathsAt('T1'), [{ callID, hears: ['203'], heardBy: ['203'] }]);
   t.strictSame(sw.voicePathsAt('210'), [], 'no call at the supervisor');
@@ -83,7 +74,7 @@ t.test('a whisper is heard by the coached party only: when the agent holds, nobo
 });
 
 t.test('joins the switch cannot make sense of are refused and change nothing', (t) => {
-  const { sw, log, callID } = talking();
+  const { sw, log, callID } = talkingAt203();
   const join = (asked: { participationType?: string; privateData?: string }) => () =>
     sw.execute({ type: 'SingleStepConferenceCall', activeCall: { callID, deviceID: '203' }, deviceToJoin: '210', ...asked });
   const cases: [string, () => unknown, RegExp][] = [
