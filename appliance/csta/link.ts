@@ -112,10 +112,10 @@ export class CstaLink extends PbxLink {
     return session.request(name, args, timeoutMs);
   }
 
-  send<N extends MessageName>(name: N, args: ArgsOf<N>): void {
+  send<N extends MessageName>(name: N, args: ArgsOf<N>): number {
     const session = this.#session;
     if (!session || !this.#connected) throw new CstaError('linkDown', 'notConnected', name, `${name}: the CSTA link is down`);
-    session.send(name, args);
+    return session.send(name, args);
   }
 
   async listDevices(): Promise<SwitchDevice[]> {

@@ -26,7 +26,8 @@ export abstract class PbxLink extends EventEmitter<PbxLinkEvents> {
   /** Sends a request and resolves with its positive response; rejects with CstaError. */
   abstract request<N extends RequestName>(name: N, args: ArgsOf<N>, timeoutMs?: number): Promise<ResponseOf<N>>;
   /** Sends a message that has no positive response (RouteSelect, RouteEnd). */
-  abstract send<N extends MessageName>(name: N, args: ArgsOf<N>): void;
+  /** Sends a message that gets no positive response; returns its invoke ID (a serviceError refusing it carries it). */
+  abstract send<N extends MessageName>(name: N, args: ArgsOf<N>): number;
   /** All devices of the switch (GetSwitchingFunctionDevices and its segments). */
   abstract listDevices(): Promise<SwitchDevice[]>;
 
@@ -101,11 +102,11 @@ export abstract class PbxLink extends EventEmitter<PbxLinkEvents> {
   routeRegisterCancel(routeRegisterReqID: string) {
     return this.request('RouteRegisterCancel', { routeRegisterReqID });
   }
-  routeSelect(args: ArgsOf<'RouteSelect'>) {
-    this.send('RouteSelect', args);
+  routeSelect(args: ArgsOf<'RouteSelect'>): number {
+    return this.send('RouteSelect', args);
   }
-  routeEnd(args: ArgsOf<'RouteEnd'>) {
-    this.send('RouteEnd', args);
+  routeEnd(args: ArgsOf<'RouteEnd'>): number {
+    return this.send('RouteEnd', args);
   }
   systemStatus(systemStatus = 'normal') {
     return this.request('SystemStatus', { systemStatus });

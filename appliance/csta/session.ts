@@ -110,10 +110,12 @@ export class CstaSession extends EventEmitter<CstaSessionEvents> {
     return message as ResponseOf<N>;
   }
 
-  /** Sends a message that gets no positive response. */
-  send<N extends MessageName>(name: N, args: ArgsOf<N>): void {
+  /** Sends a message that gets no positive response; returns its invoke ID, which a CSTA error refusing it carries. */
+  send<N extends MessageName>(name: N, args: ArgsOf<N>): number {
     if (this.#ended) throw new CstaError('linkDown', 'sessionEnded', name, `${name}: the CSTA link is down`);
-    this.#write({ type: name, ...args } as CstaMessage, this.#ids.next((id) => this.#waiter.has(id)));
+    const invokeId = this.#ids.next((id) => this.#waiter.has(id));
+    this.#write({ type: name, ...args } as CstaMessage, invokeId);
+    return invokeId;
   }
 
   /** Ends the session: StopApplicationSession when one was started, then closes the wire. */

@@ -208,3 +208,31 @@ t.test('mirrorStatesToPbx, switched on while running, reports routing-point agen
   await site.advance(500);
   t.same(await pbxState('202'), { loggedOn: false, state: 'agentNull' }, 'a logout logs the PBX agent off');
 });
+
+t.test('a RouteSelect the switch refuses is matched to its request by invoke ID: the call goes to the next agent', async (t) => {
+  // A1 logged in at 299, a number the switch does not have: RouteSelect to it is refused.
+  const site = await startRoutingSite(t, { agents: [{ id: 'A1', device: '299' }, { id: 'A2', device: '202' }] });
+  await site.login(true);
+  // Its monitor failed, so it counts as busy; taken as free it gets the first offer.
+  site.engine.phoneBusy('299', false);
+  const callID = site.call();
+  await site.advance(1000);
+  t.same(site.events, [`joined ${callID}`, 'offer A1', 'retract A1 failed', 'offer A2'], 'the refusal withdrew the offer to A1 and the next agent was offered');
+  t.ok(site.phones.tracker.find('202', 'alerting'), 'routed to 202');
+  await site.answer('202');
+  await site.advance(1000);
+  t.equal(site.engine.agents.get('A2')?.state, 'talking');
+});
+
+t.test('a CSTA error that answers another request is not taken for the refusal of a RouteSelect', async (t) => {
+  const site = await startRoutingSite(t, { agents: [{ id: 'A1', device: '201' }] });
+  await site.login(true);
+  const callID = site.call();
+  await site.advance(1000);
+  t.ok(site.phones.tracker.find('201', 'alerting'), 'routed to 201');
+  // Another request refused by the switch right after the RouteSelect (a RouteEnd for no dialogue).
+  site.link.routeEnd({ routingCrossRefID: 'no-such-dialogue' });
+  await site.advance(1000);
+  t.same(site.events, [`joined ${callID}`, 'offer A1'], 'the offer to A1 stands');
+  t.ok(site.phones.tracker.find('201', 'alerting'), '201 still rings');
+});

@@ -27,9 +27,6 @@ export interface RoutingPointQueuesOptions {
   logger: Logger;
 }
 
-/** A switch error later than this after a RouteSelect is not taken as its refusal. */
-const SELECT_REFUSAL_WITHIN_MS = 5000;
-
 interface Registration {
   /** undefined while the RouteRegister is under way. */
   reqId: string | undefined;
@@ -66,7 +63,8 @@ export class RoutingPointQueues {
   /** routing device → ccbox's registration on the current session. */
   readonly #registrations = new Map<string, Registration>();
   readonly #listeners: LinkAndEngineListeners;
-  #lastSelect: { callId: string; agentId: string; crossRefID: string; at: number } | undefined;
+  /** RouteSelects to agents not yet confirmed by RouteUsed, by invoke ID: a CSTA error with that ID refuses one. */
+  readonly #selects = new Map<number, { callId: string; agentId: string; crossRefID: string }>();
 
   constructor(private readonly options: RoutingPointQueuesOptions) {
     this.#listeners = new LinkAndEngineListeners(options.link, options.engine);
@@ -80,7 +78,7 @@ export class RoutingPointQueues {
     });
     onLink('linkDown', () => this.#linkLost());
     onLink('RouteRequest', (request) => this.#routeRequest(request));
-    onLink('RouteUsed', (used) => this.#confirmSelect(used.routingCrossRefID));
+    onLink('RouteUsed', (used) => this.#forgetSelects(used.routingCrossRefID));
     onLink('RouteEnd', (end) => this.#routeEnd(end));
     onLink('serviceError', (error) => this.#serviceError(error));
     onLink('ConnectionClearedEvent', (event) => this.#cleared(event));
@@ -177,7 +175,7 @@ export class RoutingPointQueues {
 
   #routeEnd(end: MessageOf<'RouteEnd'>): void {
     const call = this.#byCrossRef(end.routingCrossRefID);
-    this.#confirmSelect(end.routingCrossRefID);
+    this.#forgetSelects(end.routingCrossRefID);
     if (!call) return;
     call.dialogue = undefined;
     if (call.ringing && end.errorValue === undefined) return;
@@ -187,13 +185,14 @@ export class RoutingPointQueues {
     this.options.engine.abandon(call.callId);
   }
 
-  #serviceError(error: { group: string; value: string }): void {
-    const { engine, clock, logger } = this.options;
-    const select = this.#lastSelect;
-    this.#lastSelect = undefined;
-    const call = select && this.#calls.get(select.callId);
-    if (!select || !call || clock.now() - select.at > SELECT_REFUSAL_WITHIN_MS || call.ringing?.agentId !== select.agentId) {
-      logger.warn({ ...error }, 'a CSTA error that answers no request (not taken for a RouteSelect)');
+  #serviceError(error: { group: string; value: string; invokeId: number | undefined }): void {
+    const { engine, logger } = this.options;
+    const select = error.invokeId !== undefined ? this.#selects.get(error.invokeId) : undefined;
+    if (!select) return;
+    this.#selects.delete(error.invokeId as number);
+    const call = this.#calls.get(select.callId);
+    if (!call || call.ringing?.agentId !== select.agentId) {
+      logger.info({ ...error, callId: select.callId, agent: select.agentId }, 'the switch refused a RouteSelect the call has moved on from');
       return;
     }
     logger.warn({ ...error, callId: select.callId, agent: select.agentId }, 'the switch refused the RouteSelect: the call goes to the next agent');
@@ -212,7 +211,7 @@ export class RoutingPointQueues {
 
   #linkLost(): void {
     this.#registrations.clear();
-    this.#lastSelect = undefined;
+    this.#selects.clear();
     abandonOnLinkLoss(this.#calls, this.options.engine, this.options.logger, 'the CSTA link dropped: calls at the routing points are left to the switch’s default route');
   }
 
@@ -275,12 +274,13 @@ export class RoutingPointQueues {
   // ---- to the switch ----
 
   #select(call: RoutedCall, agent: AgentRing): void {
-    const { link, engine, clock, logger } = this.options;
+    const { link, engine, logger } = this.options;
     const dialogue = call.dialogue as Dialogue;
     call.ringing = agent;
     try {
-      link.routeSelect({ ...dialogueArgs(dialogue), routeSelected: agent.device, routeUsedReq: true });
-      this.#lastSelect = { callId: call.callId, agentId: agent.agentId, crossRefID: dialogue.crossRefID, at: clock.now() };
+      const invokeId = link.routeSelect({ ...dialogueArgs(dialogue), routeSelected: agent.device, routeUsedReq: true });
+      this.#forgetSelects(dialogue.crossRefID);
+      this.#selects.set(invokeId, { callId: call.callId, agentId: agent.agentId, crossRefID: dialogue.crossRefID });
     } catch (error) {
       logger.warn({ callId: call.callId, agent: agent.agentId, err: error }, 'cannot send the RouteSelect');
       call.ringing = undefined;
@@ -323,8 +323,9 @@ export class RoutingPointQueues {
     link.deflectCall({ callID: call.callId, deviceID: device }, target).catch((error: unknown) => giveUp('cannot deflect the unanswered call back: ccbox lets it go', error));
   }
 
-  #confirmSelect(crossRefID: string): void {
-    if (this.#lastSelect?.crossRefID === crossRefID) this.#lastSelect = undefined;
+  /** The switch used (or ended) the dialogue's route: no error can refuse its RouteSelect any more. */
+  #forgetSelects(crossRefID: string): void {
+    for (const [invokeId, select] of this.#selects) if (select.crossRefID === crossRefID) this.#selects.delete(invokeId);
   }
 
   #byCrossRef(crossRefID: string): RoutedCall | undefined {
