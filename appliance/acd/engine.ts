@@ -97,8 +97,8 @@ export class AcdEngine extends EventEmitter<AcdEngineEvents> {
           agent.queues.add(queue.name);
         }
       }
-      // A queue taken out of the configuration goes once it is empty; its waiting calls keep their
-      // last rules (maximum wait, overflow) and get no agents.
+      // A queue taken out of the configuration goes when a configuration change finds it empty; till
+      // then its waiting calls keep their last rules (maximum wait, overflow) and get no agents.
       for (const [name, queue] of this.#queues) if (queue.calls.length === 0 && !config.queues.some((q) => q.name === name)) this.#queues.delete(name);
       for (const queue of this.#queues.values()) this.#dirty.add(queue);
       for (const agent of removedButLoggedIn) this.request(agent.id, { state: 'loggedOut' });

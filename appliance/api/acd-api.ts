@@ -74,7 +74,7 @@ export class AcdApi {
     }));
     this.#publisher.start();
     await this.publishConfig();
-    for (const list of this.options.revisits?.lists() ?? []) if (isTopicSegment(list)) this.#publishRevisitSummary(list);
+    for (const list of this.options.revisits?.lists() ?? []) this.#publishRevisitSummary(list);
   }
 
   /** Publishes the configuration (secrets masked) retained on `config`, e.g. after it changed on disk. */
@@ -121,10 +121,14 @@ export class AcdApi {
     return this.options.revisits;
   }
 
-  /** Republishes a revisit list's counts (retained) after something changed them. */
+  /**
+   * Republishes a revisit list's counts (retained) after something changed them. A list imported
+   * before names were checked may not fit in a topic: it has no summary topic, and the command
+   * that changed it still succeeds.
+   */
   #publishRevisitSummary(list: string): void {
     const revisits = this.options.revisits;
-    if (!revisits) return;
+    if (!revisits || !isTopicSegment(list)) return;
     this.options.bus.publish(this.topics.revisitSummary(list), JSON.stringify(revisits.summary(list)), { retain: true }).catch((error: Error) => this.options.logger.warn({ err: error, list }, 'revisit summary not published'));
   }
 

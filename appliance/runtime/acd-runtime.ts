@@ -130,7 +130,7 @@ export function createAcdRuntime(options: AcdRuntimeOptions): AcdRuntime {
     void bus?.publish(`ccbox/${options.site}/status/link`, JSON.stringify({ up, ...detail, at: clock.now() }), { retain: true }).catch(() => undefined);
   };
 
-  const agentDesk = new PhoneLogin(engine, logger.child({ module: 'acd.phoneLogin' }));
+  const agentDesk = new PhoneLogin(engine, logger.child({ module: 'acd.phoneLogin' }), clock);
   return {
     engine,
     port,

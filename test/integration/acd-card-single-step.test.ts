@@ -233,3 +233,19 @@ t.test('the maximum wait passes while the caller rings at the agent: back on a c
   t.match(site.records.database.prepare('SELECT mailbox FROM voicemails').all(), [{ mailbox: 'service' }], 'the message is in the queue’s mailbox');
   t.match(site.ended.get(site.started[1] as string), { outcome: 'hangup', path: ['queue'] }, 'the second IVR call started at the queue node');
 });
+
+t.test('the caller hangs up while sent back to a card port that has not rung yet: the queue call ends, nothing moves a call that is gone', async (t) => {
+  const site = await startSingleStepSite(t, { agents: ['A1'], queue: { ringTimeoutSeconds: 10 }, autoNotReadyAfterMissed: 1 });
+  await site.login('A1', '201');
+  const caller = await site.queueCaller(CALLER);
+  site.sim.muteChannel(0, true);
+  await site.advance(11_000, 100);
+  t.match(site.sw.lineCallsAt('301'), [{ callID: caller.callID, state: 'alerting' }], 'deflected back to 301, whose channel has not seen the ring');
+  caller.hangUp();
+  await site.advance(2000, 100);
+  t.same(site.left.map((l) => [l.callId, l.reason]), [[caller.ivrCall, 'abandoned']], 'the queue call ends as abandoned');
+  t.equal(site.engine.call(caller.ivrCall), undefined, 'the ACD forgot the call');
+  await site.advance(20_000, 500);
+  t.equal(site.left.length, 1, 'no port passed over, no call moved on afterwards');
+  t.match(site.acd!.journal.queueCallsOf(caller.ivrCall), [{ outcome: 'abandoned' }]);
+});

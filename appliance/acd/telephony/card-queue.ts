@@ -15,9 +15,10 @@ import type { AcdPort, QueueHandoff, QueueOutcome, ReturningCall, WaitingCaller,
 import type { Clock } from '../../runtime/clock.js';
 import type { Logger } from '../../runtime/logger.js';
 import type { AcdEngine } from '../engine.js';
-import type { AcdEngineEvents, LeftEvent } from '../events.js';
+import type { LeftEvent } from '../events.js';
 import { type BackOnCard, SingleStepHandover } from './card-single-step.js';
 import { type IvrHandoffs, RETURN_TO_AGENT } from './ivr-handoffs.js';
+import { LinkAndEngineListeners } from './listeners.js';
 
 export interface CardQueueOptions {
   engine: AcdEngine;
@@ -58,6 +59,8 @@ interface Waiting {
   callerGone: boolean;
   /** The agent answered: the transfer joins the caller, and the PBX clears the held call. */
   completing: boolean;
+  /** The caller being taken back from an agent who did not answer; the next consultation waits for it. */
+  takingBack: Promise<void> | undefined;
   /** A single-step transfer to the offered agent is under way. */
   transferring: boolean;
   resolve(outcome: QueueOutcome): void;
@@ -73,56 +76,57 @@ export function announcement(position: number, expectedWaitSeconds: number): Wai
 export class CardQueuePort implements AcdPort {
   readonly #waiting = new Map<string, Waiting>();
   readonly #singleStep: SingleStepHandover;
-  readonly #detach: (() => void)[] = [];
+  readonly #listeners: LinkAndEngineListeners;
 
   constructor(private readonly options: CardQueueOptions) {
     const { engine, link, ports, clock, logger } = options;
     this.#singleStep = new SingleStepHandover({ engine, link, ports, clock, logger, channelInUse: (channel) => this.#channelInUse(channel) });
-    const on = <K extends keyof AcdEngineEvents>(event: K, listener: (...args: AcdEngineEvents[K]) => void) => engine.on(event, listener as never);
-    on('announce', (a) => this.#say(a.callId, announcement(a.position, a.expectedWaitSeconds)));
-    on('periodic', (p) => this.#say(p.callId, [p.prompt]));
-    on('offer', (offer) => {
+    this.#listeners = new LinkAndEngineListeners(link, engine);
+  }
+
+  /**
+   * Follows the engine's decisions, and monitors the card ports (now and after every link up), so a
+   * caller who hangs up while held for the consultation is seen at once: the card channel itself
+   * stays on the consultation leg.
+   */
+  start(): void {
+    const { link, ports, logger } = this.options;
+    const { onLink, onEngine } = this.#listeners;
+    onEngine('announce', (a) => this.#say(a.callId, announcement(a.position, a.expectedWaitSeconds)));
+    onEngine('periodic', (p) => this.#say(p.callId, [p.prompt]));
+    onEngine('offer', (offer) => {
       if (this.#singleStep.has(offer.callId)) return this.#singleStep.offer(offer);
       const waiting = this.#waiting.get(offer.callId);
       if (waiting) this.#ringAgent(waiting, offer.agentId, offer.device);
     });
-    on('retract', (retract) => {
+    onEngine('retract', (retract) => {
       if (this.#singleStep.has(retract.callId)) return this.#singleStep.retract(retract);
       const waiting = this.#waiting.get(retract.callId);
       if (waiting) this.#takeBack(waiting);
     });
-    on('connected', (connected) => {
+    onEngine('connected', (connected) => {
       if (this.#singleStep.has(connected.callId)) return this.#singleStep.connected(connected.callId);
       const waiting = this.#waiting.get(connected.callId);
       if (waiting) void this.#complete(waiting);
     });
-    on('left', (left) => {
+    onEngine('left', (left) => {
       if (this.#singleStep.has(left.callId)) return this.#singleStep.left(left);
       const waiting = this.#waiting.get(left.callId);
       if (waiting) this.#left(waiting, left);
     });
-  }
-
-  /**
-   * Monitors the card ports (now and after every link up), so a caller who hangs up while held for
-   * the consultation is seen at once: the card channel itself stays on the consultation leg.
-   */
-  start(): void {
-    const { link, ports, logger } = this.options;
     const monitorPorts = () => {
       for (const port of ports) link.monitor(port).catch((error: Error) => logger.warn({ port, err: error.message }, 'cannot monitor the card port: a caller hanging up while held is seen only by the card'));
     };
-    const onConnectionCleared = (event: { droppedConnection: ConnectionId }) => this.#cleared(event.droppedConnection.callID, event.droppedConnection.deviceID);
-    const onCallCleared = (event: { clearedCall: ConnectionId }) => this.#cleared(event.clearedCall.callID, undefined);
-    link.on('linkUp', monitorPorts);
-    link.on('ConnectionClearedEvent', onConnectionCleared);
-    link.on('CallClearedEvent', onCallCleared);
-    this.#detach.push(() => link.off('linkUp', monitorPorts), () => link.off('ConnectionClearedEvent', onConnectionCleared), () => link.off('CallClearedEvent', onCallCleared));
+    onLink('linkUp', monitorPorts);
+    onLink('ConnectionClearedEvent', (event) => this.#cleared(event.droppedConnection.callID, event.droppedConnection.deviceID));
+    onLink('CallClearedEvent', (event) => this.#cleared(event.clearedCall.callID, undefined));
+    this.#singleStep.start();
     if (link.isUp) monitorPorts();
   }
 
   stop(): void {
-    for (const detach of this.#detach.splice(0)) detach();
+    this.#listeners.detachAll();
+    this.#singleStep.stop();
   }
 
   returningCall(ring: { callerId?: string | undefined; dnis?: string | undefined; channel: number }): ReturningCall | undefined {
@@ -137,12 +141,18 @@ export class CardQueuePort implements AcdPort {
       const waiting: Waiting = {
         callId, caller, queue: engine.call(callId)?.queue ?? handoff.queue, callerId: handoff.callerId,
         resume: { flow: caller.flow, node: caller.node, variables: { ...handoff.variables, acdCallId: callId }, language: handoff.language, resumesQueue: true },
-        done: false, confirming: false, announcements: [], ring: undefined, legs: undefined, callerGone: false, completing: false, transferring: false, resolve,
+        done: false, confirming: false, announcements: [], ring: undefined, legs: undefined, callerGone: false, completing: false, takingBack: undefined, transferring: false, resolve,
       };
       this.#waiting.set(callId, waiting);
       if (back) this.#welcomeBack(waiting, back);
       else this.#join(waiting, handoff);
-      if (!waiting.done) void this.#music(waiting);
+      if (!waiting.done) {
+        this.#music(waiting).catch((error: Error) => {
+          this.options.logger.error({ callId: waiting.callId, err: error }, 'the waiting caller’s music stopped on an error: the caller leaves the queue');
+          if (this.options.engine.call(waiting.callId)) this.options.engine.abandon(waiting.callId);
+          this.#finish(waiting, { outcome: 'failed', detail: error.message });
+        });
+      }
     });
   }
 
@@ -245,6 +255,8 @@ export class CardQueuePort implements AcdPort {
     const callId = waiting.callId;
     void waiting.caller.interrupt();
     waiting.ring = (async () => {
+      // A take-back from the last agent first, or the snapshot below could find the consultation, not the caller.
+      await waiting.takingBack;
       const port = ports[waiting.caller.channel];
       if (!port) throw new Error(`channel ${waiting.caller.channel} has no PBX port configured (cards.ports)`);
       const snapshot = await link.snapshotDevice(port);
@@ -297,14 +309,14 @@ export class CardQueuePort implements AcdPort {
       this.options.engine.offerFailed(waiting.callId, agentId);
       // An offer the ACD made while the transfer was under way (the first one taken back meanwhile).
       if (result.nextOffer && !waiting.done && !this.#handingOver(waiting)) this.#ringAgent(waiting, result.nextOffer.agentId, result.nextOffer.device);
-    });
+    }).catch((error: Error) => this.options.logger.error({ callId: waiting.callId, err: error }, 'the single-step transfer to the agent failed on an error'));
   }
 
   #takeBack(waiting: Waiting): void {
     const ring = waiting.ring;
     if (!ring) return;
     waiting.ring = undefined;
-    void ring.then(async (legs) => {
+    const takingBack: Promise<void> = ring.then(async (legs) => {
       if (!legs) return;
       // The caller is gone: only the consultation still rings at the agent.
       if (waiting.caller.hungUp || waiting.callerGone) return void this.options.link.clearConnection(legs.consult).catch(() => undefined);
@@ -314,7 +326,10 @@ export class CardQueuePort implements AcdPort {
         logger.info({ callId: waiting.callId, err: error.message }, 'ReconnectCall refused; retrieving the held caller');
         await link.retrieveCall(legs.held).catch((retrieveError: Error) => logger.warn({ callId: waiting.callId, err: retrieveError }, 'cannot take the caller back from the agent'));
       });
+    }).finally(() => {
+      if (waiting.takingBack === takingBack) waiting.takingBack = undefined;
     });
+    waiting.takingBack = takingBack;
   }
 
   async #complete(waiting: Waiting): Promise<void> {

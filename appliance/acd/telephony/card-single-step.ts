@@ -16,6 +16,7 @@ import type { Clock, TimerHandle } from '../../runtime/clock.js';
 import type { Logger } from '../../runtime/logger.js';
 import type { AcdEngine } from '../engine.js';
 import type { LeftEvent, OfferEvent, RetractEvent } from '../events.js';
+import { LinkAndEngineListeners } from './listeners.js';
 
 /** How soon ccbox looks again for a free card port for a caller who rings unanswered. */
 export const FREE_PORT_RETRY_MS = 2000;
@@ -93,13 +94,24 @@ export type SingleStepResult = { moved: true } | { moved: false; left: LeftEvent
 
 export class SingleStepHandover {
   readonly #away = new Map<string, AwayCaller>();
+  readonly #listeners: LinkAndEngineListeners;
 
   constructor(private readonly options: SingleStepOptions) {
-    const { link } = options;
-    link.on('ConnectionClearedEvent', (event) => this.#cleared(event.droppedConnection.callID, event.droppedConnection.deviceID, event.cause));
-    link.on('CallClearedEvent', (event) => this.#cleared(event.clearedCall.callID, undefined, event.cause));
-    link.on('EstablishedEvent', (event) => this.#established(event));
-    link.on('linkDown', () => this.#linkLost());
+    this.#listeners = new LinkAndEngineListeners(options.link, options.engine);
+  }
+
+  start(): void {
+    const { onLink } = this.#listeners;
+    onLink('ConnectionClearedEvent', (event) => this.#cleared(event.droppedConnection.callID, event.droppedConnection.deviceID, event.cause));
+    onLink('CallClearedEvent', (event) => this.#cleared(event.clearedCall.callID, undefined, event.cause));
+    onLink('EstablishedEvent', (event) => this.#established(event));
+    onLink('linkDown', () => this.#linkLost());
+  }
+
+  /** Calls still away from the card ports are left to the PBX; their timers stop. */
+  stop(): void {
+    this.#listeners.detachAll();
+    for (const away of [...this.#away.values()]) this.#forget(away);
   }
 
   /** Whether the ACD call is away from the card ports: the engine's events about it are this handover's. */
@@ -193,7 +205,8 @@ export class SingleStepHandover {
 
   #cleared(cstaCallId: string, device: string | undefined, cause: string | undefined): void {
     const away = this.#byCstaCall(cstaCallId);
-    if (!away || away.stage === 'returning') return;
+    // Once the IVR has seen the caller ring on the card port, their hang-up is the IVR's to see.
+    if (!away || (away.stage === 'returning' && away.arrived)) return;
     if (device !== undefined && (this.options.ports.includes(device) || MOVED_ON.has(cause ?? ''))) return;
     if (away.stage === 'moving' && device === away.device) return;
     this.#giveUp(away, 'info', 'the caller hung up (or the call was cleared) while it rang at an agent’s phone');
@@ -222,7 +235,14 @@ export class SingleStepHandover {
     away.moveQueued = true;
     void Promise.resolve().then(() => {
       away.moveQueued = false;
-      return this.#moveOn(away);
+      this.#moveOnGuarded(away);
+    });
+  }
+
+  /** #moveOn from a timer or a microtask: a request that throws ends the call instead of escaping. */
+  #moveOnGuarded(away: AwayCaller): void {
+    this.#moveOn(away).catch((error: Error) => {
+      if (this.#current(away)) this.#giveUp(away, 'warn', `moving the caller on failed: ${error.message}`);
     });
   }
 
@@ -272,7 +292,7 @@ export class SingleStepHandover {
     away.stage = 'ringing';
     if (away.nextOffer) return this.#queueMove(away);
     if (port === undefined) logger.debug({ callId: away.callId, device: away.device }, 'no card port is free for the unanswered caller: the call rings on, ccbox looks again');
-    away.timer = clock.setTimeout(() => void this.#moveOn(away), FREE_PORT_RETRY_MS);
+    away.timer = clock.setTimeout(() => this.#moveOnGuarded(away), FREE_PORT_RETRY_MS);
   }
 
   /** A card port with no call that no other caller is on the way to, reserved for `away`. */
@@ -314,7 +334,7 @@ export class SingleStepHandover {
     if (away.returnChannel !== undefined) away.passedOver.add(away.returnChannel);
     away.returnChannel = undefined;
     away.stage = 'ringing';
-    void this.#moveOn(away);
+    this.#moveOnGuarded(away);
   }
 
   #giveUp(away: AwayCaller, level: 'info' | 'warn', why: string): void {

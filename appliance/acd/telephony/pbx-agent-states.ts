@@ -15,6 +15,17 @@ import { LinkAndEngineListeners } from './listeners.js';
 /** ccbox's states the PBX has a state for; offered, talking and held are the PBX's own (busy). */
 const PBX_STATE: Partial<Record<AgentStateName, AgentState>> = { ready: 'ready', notReady: 'notReady', wrapUp: 'workingAfterCall', loggedOut: 'loggedOff' };
 
+interface MirroredAt {
+  device: string;
+  identity: PbxAgentIdentity;
+}
+
+interface Step {
+  device: string;
+  state: AgentState;
+  identity: PbxAgentIdentity;
+}
+
 export interface PbxAgentStatesOptions {
   engine: AcdEngine;
   link: PbxLink;
@@ -24,8 +35,8 @@ export interface PbxAgentStatesOptions {
 }
 
 export class PbxAgentStates {
-  /** ccbox agent → the phone the PBX agent was logged on at by ccbox. */
-  readonly #mirroredAt = new Map<string, string>();
+  /** ccbox agent → the phone ccbox logged the PBX agent on at, and as whom (the configuration may change since). */
+  readonly #mirroredAt = new Map<string, MirroredAt>();
   /** ccbox agent → the requests for them under way, one after the other. */
   readonly #chains = new Map<string, Promise<void>>();
   readonly #listeners: LinkAndEngineListeners;
@@ -75,20 +86,23 @@ export class PbxAgentStates {
     const wanted = PBX_STATE[change.state];
     const device = change.device;
     if (wanted === undefined || device === undefined) return;
-    const identity = this.#identity(change.agentId);
-    if (!identity) return;
-    const steps: { device: string; state: AgentState }[] = [];
+    const steps: Step[] = [];
     if (wanted === 'loggedOff') {
+      // As logged on: an agent removed from the configuration (or given another pbxAgent) has no identity there now.
+      const identity = before?.identity ?? this.#identity(change.agentId);
       this.#mirroredAt.delete(change.agentId);
-      steps.push({ device: before ?? device, state: 'loggedOff' });
+      if (identity) steps.push({ device: before?.device ?? device, state: 'loggedOff', identity });
     } else {
-      // A login, or the agent moved to another phone: logged on there first.
-      if (before !== undefined && before !== device) steps.push({ device: before, state: 'loggedOff' });
-      if (change.previous === 'loggedOut' || before !== device) steps.push({ device, state: 'loggedOn' });
-      this.#mirroredAt.set(change.agentId, device);
-      steps.push({ device, state: wanted });
+      const identity = this.#identity(change.agentId);
+      if (!identity) return;
+      // A login, the agent moved to another phone, or known to the PBX by another ID now: logged on there first.
+      const moved = before !== undefined && (before.device !== device || before.identity.agentID !== identity.agentID);
+      if (moved) steps.push({ device: before.device, state: 'loggedOff', identity: before.identity });
+      if (change.previous === 'loggedOut' || before === undefined || moved) steps.push({ device, state: 'loggedOn', identity });
+      this.#mirroredAt.set(change.agentId, { device, identity });
+      steps.push({ device, state: wanted, identity });
     }
-    this.#send(change.agentId, identity, steps);
+    this.#send(change.agentId, steps);
   }
 
   /** After (re)connecting: the PBX agent of every logged-in agent is logged on and put in ccbox's state. */
@@ -98,15 +112,17 @@ export class PbxAgentStates {
       const identity = this.#identity(agent.id);
       if (!identity) continue;
       const wanted = PBX_STATE[agent.state];
-      this.#mirroredAt.set(agent.id, agent.device);
-      this.#send(agent.id, identity, [{ device: agent.device, state: 'loggedOn' }, ...(wanted ? [{ device: agent.device, state: wanted }] : [])]);
+      const device = agent.device;
+      this.#mirroredAt.set(agent.id, { device, identity });
+      this.#send(agent.id, [{ device, state: 'loggedOn', identity }, ...(wanted ? [{ device, state: wanted, identity }] : [])]);
     }
   }
 
-  #send(agentId: string, identity: PbxAgentIdentity, steps: { device: string; state: AgentState }[]): void {
+  #send(agentId: string, steps: Step[]): void {
+    if (steps.length === 0) return;
     const { link, logger } = this.options;
     this.afterAgentRequests(agentId, async () => {
-      for (const { device, state } of steps) {
+      for (const { device, state, identity } of steps) {
         const extra = state === 'loggedOn' && identity.password !== undefined ? { agentID: identity.agentID, password: identity.password } : { agentID: identity.agentID };
         try {
           await link.setAgentState(device, state, extra);

@@ -2,10 +2,13 @@
  * Agents at a phone without a desktop, through the IVR's agentDesk nodes: login with the agent ID
  * and PIN at the extension they call from (hot desking), logout and ready / not ready there. The
  * calling number is the extension; a number longer than acd.dialing.internalMaxLength is an
- * outside caller. Only agents with a PIN configured may log in from a phone.
+ * outside caller. Only agents with a PIN configured may log in from a phone. After
+ * PIN_TRIES_BEFORE_LOCK wrong PINs in a row an agent's phone login is locked for PIN_LOCK_MS: every
+ * attempt then hears "wrong PIN", the right one too, so trying all 10,000 four-digit PINs takes years.
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { AgentDeskPort, AgentDeskRefusal, AgentDeskResult, AgentDeskState } from '../../ivr/ports.js';
+import type { Clock } from '../../runtime/clock.js';
 import type { Logger } from '../../runtime/logger.js';
 import type { AcdEngine } from '../engine.js';
 import { AcdError, type Agent, type RequestedState } from '../model.js';
@@ -23,6 +26,9 @@ const REFUSAL_OF: Record<AcdError['code'], AgentDeskRefusal> = {
 
 const refuse = (refusal: AgentDeskRefusal): AgentDeskResult => ({ ok: false, refusal });
 
+export const PIN_TRIES_BEFORE_LOCK = 5;
+export const PIN_LOCK_MS = 15 * 60_000;
+
 function samePin(typed: string, configured: string): boolean {
   const a = Buffer.from(typed);
   const b = Buffer.from(configured);
@@ -36,9 +42,13 @@ function deskState(agent: Agent): AgentDeskState {
 }
 
 export class PhoneLogin implements AgentDeskPort {
+  /** Per agent: wrong PINs in a row, and until when phone logins are refused after too many. */
+  readonly #wrongPins = new Map<string, { inRow: number; lockedUntil: number }>();
+
   constructor(
     private readonly engine: AcdEngine,
     private readonly logger: Logger,
+    private readonly clock: Clock,
   ) {}
 
   login(agentId: string, pin: string, device: string, options: { ready: boolean }): AgentDeskResult {
@@ -46,10 +56,23 @@ export class PhoneLogin implements AgentDeskPort {
     const agent = this.engine.agents.get(agentId);
     if (!agent) return refuse('unknownAgent');
     if (agent.config.pin === undefined) return refuse('noPin');
-    if (!samePin(pin, agent.config.pin)) {
-      this.logger.warn({ agent: agentId, device }, 'phone login with a wrong PIN');
+    const tries = this.#wrongPins.get(agentId) ?? { inRow: 0, lockedUntil: 0 };
+    const now = this.clock.now();
+    if (tries.lockedUntil > now) {
+      this.logger.warn({ agent: agentId, device, lockedUntil: new Date(tries.lockedUntil).toISOString() }, 'phone login refused: too many wrong PINs');
       return refuse('badPin');
     }
+    if (!samePin(pin, agent.config.pin)) {
+      tries.inRow++;
+      if (tries.inRow >= PIN_TRIES_BEFORE_LOCK) {
+        tries.inRow = 0;
+        tries.lockedUntil = now + PIN_LOCK_MS;
+      }
+      this.#wrongPins.set(agentId, tries);
+      this.logger.warn({ agent: agentId, device, locked: tries.lockedUntil > now }, 'phone login with a wrong PIN');
+      return refuse('badPin');
+    }
+    this.#wrongPins.delete(agentId);
     if (agent.state !== 'loggedOut') return agent.device === device ? { ok: true, agentId, state: deskState(agent) } : refuse('loggedInElsewhere');
     const result = this.#run(agent, options.ready ? 'ready' : 'notReady', () => this.engine.login(agentId, device, { pin, ready: options.ready }));
     if (result.ok) this.logger.info({ agent: agentId, device }, 'agent logged in from the phone');

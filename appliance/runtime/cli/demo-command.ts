@@ -16,6 +16,7 @@ import { ensureDataDir, resolveDataDir } from '../data-dir.js';
 import { createLogger } from '../logger.js';
 import { CallFlowPrinter } from './call-flow.js';
 import { recordCallEvents } from '../call-events.js';
+import { guardProcess } from '../process-guard.js';
 import { formatEventLine } from './csta-format.js';
 import { startDemoAcd } from './demo-acd.js';
 import { startDemoIvr } from './demo-ivr.js';
@@ -61,6 +62,7 @@ export function registerDemoCommand(program: Command): void {
 async function runDemo(options: DemoOptions): Promise<void> {
   const out = (line: string) => process.stdout.write(`${line}\n`);
   const logger = createLogger({ level: options.logLevel });
+  guardProcess(logger);
   const clock = systemClock;
   const dataDir = ensureDataDir(resolveDataDir(options.data));
   const records = new RecordsStore({ dir: dataDir, logger: logger.child({ module: 'store.records' }) });

@@ -10,6 +10,7 @@ import { RecordsStore } from '../../store/records/index.js';
 import { systemClock } from '../clock.js';
 import { ensureDataDir, resolveDataDir } from '../data-dir.js';
 import { createLogger } from '../logger.js';
+import { guardProcess } from '../process-guard.js';
 import { createSiteRuntime, type SiteRuntime } from '../site-runtime.js';
 
 interface RunOptions {
@@ -50,6 +51,7 @@ async function runAppliance(options: RunOptions): Promise<void> {
   }
   const config = store.get();
   const logger = createLogger({ level: options.logLevel ?? config.log.level });
+  guardProcess(logger);
   const records = new RecordsStore({ dir: dataDir, logger: logger.child({ module: 'store.records' }) });
   records.open();
   let site: SiteRuntime;

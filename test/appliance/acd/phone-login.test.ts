@@ -1,6 +1,7 @@
 /** PhoneLogin (the IVR's agentDesk port) on the ACD engine: who may log in at a phone, and what each refusal is. */
 import t from 'tap';
-import { PhoneLogin } from '../../../appliance/acd/telephony/phone-login.js';
+import { PIN_LOCK_MS, PIN_TRIES_BEFORE_LOCK, PhoneLogin } from '../../../appliance/acd/telephony/phone-login.js';
+import { systemClock } from '../../../appliance/runtime/clock.js';
 import { silentLogger } from '../../../appliance/runtime/logger.js';
 import { DATA, acdUnderTest } from '../../helpers/acd-engine.js';
 
@@ -16,7 +17,7 @@ const CONFIG = {
 function desk(t: Parameters<typeof acdUnderTest>[0]) {
   const acd = acdUnderTest(t, CONFIG);
   const states = () => acd.of('agentState').map((s) => `${s.agentId}@${s.device}:${s.state}${s.reason ? `(${s.reason})` : ''}`);
-  return { acd, phones: new PhoneLogin(acd.engine, silentLogger()), states };
+  return { acd, phones: new PhoneLogin(acd.engine, silentLogger(), systemClock), states };
 }
 
 t.test('login at the calling extension with the agent ID and PIN: ready or not ready as asked', async (t) => {
@@ -45,6 +46,18 @@ t.test('refusals: unknown agent, wrong PIN, no PIN, not an extension, extension 
   t.same(phones.login('1001', '4321', '204', { ready: true }), { ok: false, refusal: 'loggedInElsewhere' });
   t.equal(acd.engine.agents.get('1001')?.device, '203', 'the agent stays where they are');
   t.same(phones.login('1002', '1111', '203', { ready: true }), { ok: false, refusal: 'badPin' }, 'the PIN is checked before the extension is looked at');
+});
+
+t.test('too many wrong PINs lock the agent’s phone login for a while, the right PIN too', async (t) => {
+  const { acd, phones } = desk(t);
+  for (let i = 1; i < PIN_TRIES_BEFORE_LOCK; i++) phones.login('1001', '0000', '202', { ready: true });
+  t.same(phones.login('1001', '4321', '202', { ready: true }), { ok: true, agentId: '1001', state: 'ready' }, 'below the limit the right PIN works, and resets the count');
+  acd.engine.logout('1001');
+  for (let i = 0; i < PIN_TRIES_BEFORE_LOCK; i++) phones.login('1001', '0000', '202', { ready: true });
+  t.same(phones.login('1001', '4321', '202', { ready: true }), { ok: false, refusal: 'badPin' }, 'locked: the right PIN is refused like a wrong one');
+  t.same(phones.login('1002', '8765', '203', { ready: true }), { ok: true, agentId: '1002', state: 'ready' }, 'other agents are not locked');
+  acd.clock.tick(PIN_LOCK_MS);
+  t.same(phones.login('1001', '4321', '202', { ready: true }), { ok: true, agentId: '1001', state: 'ready' }, 'after the lock the right PIN works again');
 });
 
 t.test('logout and ready / not ready act on the agent at the calling extension', async (t) => {
