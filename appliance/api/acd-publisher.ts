@@ -27,6 +27,8 @@ export function agentStatePayload(agent: Agent): AgentStatePayload {
 
 export class AcdPublisher {
   readonly #dirtyQueues = new Set<string>();
+  /** Queues whose statistics are retained on the broker: a queue taken out of the configuration has its message cleared. */
+  readonly #retainedQueues = new Set<string>();
   #agentsDirty = true;
   #timer: TimerHandle | undefined;
   readonly #detach: (() => void)[] = [];
@@ -98,8 +100,20 @@ export class AcdPublisher {
   /** Publishes the changed statistics and agent list now (the timer calls this every flushMs). */
   flush(): void {
     const { engine, topics } = this.options;
-    for (const queue of this.#dirtyQueues) if (engine.queue(queue)) this.#publish(topics.queueStats(queue), engine.stats(queue), true);
+    // A queue added to the configuration while running gets its first statistics.
+    for (const queue of engine.queueNames()) if (!this.#retainedQueues.has(queue)) this.#dirtyQueues.add(queue);
+    for (const queue of this.#dirtyQueues) {
+      if (!engine.queue(queue)) continue;
+      this.#publish(topics.queueStats(queue), engine.stats(queue), true);
+      this.#retainedQueues.add(queue);
+    }
     this.#dirtyQueues.clear();
+    for (const queue of this.#retainedQueues) {
+      if (engine.queue(queue)) continue;
+      this.#retainedQueues.delete(queue);
+      // An empty retained message removes the retained one.
+      this.options.bus.publish(topics.queueStats(queue), '', { retain: true }).catch((error: Error) => this.options.logger.warn({ queue, err: error }, 'MQTT publish failed'));
+    }
     if (this.#agentsDirty) this.#publish(topics.agents(), [...engine.agents.all()].map(agentStatePayload), true);
     this.#agentsDirty = false;
   }

@@ -97,6 +97,11 @@ export interface WaitingCaller {
   play(items: readonly WaitingPrompt[]): Promise<{ key?: string; hungUp: boolean; played: boolean }>;
   /** Ends the current play at once (it resolves). */
   interrupt(): Promise<void>;
+  /**
+   * Hook flash on the port. During a consultation the PBX drops the consultation leg and brings
+   * the held caller back: the way to take a caller back when CSTA cannot (the link is down).
+   */
+  flashBack(): Promise<void>;
 }
 
 export interface ReturningCall {

@@ -31,7 +31,8 @@ async function until(what: string, condition: () => boolean): Promise<void> {
 async function apiUser(port: number, username: string, topic: string) {
   const client: MqttClient = await connectAsync(`mqtt://127.0.0.1:${port}`, { username, password: 'pass-1234', reconnectPeriod: 0 });
   const latest = new Map<string, Record<string, unknown>>();
-  client.on('message', (at, payload) => latest.set(at, JSON.parse(payload.toString()) as Record<string, unknown>));
+  // An empty payload clears a retained message.
+  client.on('message', (at, payload) => (payload.length === 0 ? latest.delete(at) : latest.set(at, JSON.parse(payload.toString()) as Record<string, unknown>)));
   const own = topic === 'agent' ? `ccbox/hq/agent/${username}/#` : `ccbox/hq/${topic}/${username}/#`;
   await client.subscribeAsync(own);
   let next = 0;
@@ -169,6 +170,16 @@ t.test('ccbox run: the site from config.json, status, and configuration changes 
   t.match(refused, { ok: false, error: { code: 'badCsv', rows: [{ line: 2 }] } }, 'a bad row is named by its line; nothing is added');
   t.match(await supervisor.send({ cmd: 'revisitSummary', list: 'november' }), { ok: true, result: { total: 2 } });
   t.match(await supervisor.send({ cmd: 'revisitImport', list: 'a/b', csv: 'x' }), { ok: false, error: { code: 'badPayload', field: 'list' } });
+
+  // A queue added and taken out again while running: its retained statistics come and go.
+  await supervisor.subscribe('ccbox/hq/queue/+/stats');
+  const queues = ((await installer.send({ cmd: 'getConfig' })).result as { acd: { queues: Record<string, unknown>[] } }).acd.queues;
+  t.match(await installer.send({ cmd: 'setConfig', path: 'acd.queues', value: [...queues, { name: 'sales' }] }), { ok: true, result: { restartNeeded: false } });
+  await until('the new queue’s statistics', () => supervisor.latest.has('ccbox/hq/queue/sales/stats'));
+  t.match(supervisor.latest.get('ccbox/hq/queue/sales/stats'), { queue: 'sales', waiting: 0 });
+  t.match(await installer.send({ cmd: 'setConfig', path: 'acd.queues', value: queues }), { ok: true });
+  await until('the removed queue’s statistics cleared', () => !supervisor.latest.has('ccbox/hq/queue/sales/stats'));
+  t.ok(supervisor.latest.has('ccbox/hq/queue/service/stats'), 'the other queue’s stay');
 
   run.child.kill('SIGTERM');
   const [code] = await once(run.child, 'exit');

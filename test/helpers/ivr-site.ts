@@ -66,8 +66,8 @@ export async function startIvrSite(t: Test, options: IvrSiteOptions) {
   await sim.whenLineUp();
   let link: CstaLink | undefined;
   let cstaServer: Awaited<ReturnType<typeof startSwitchServer>> | undefined;
+  const profile = { ...loadPbxProfile('generic-ed4'), ...options.pbxProfile };
   if (options.csta) {
-    const profile = { ...loadPbxProfile('generic-ed4'), ...options.pbxProfile };
     cstaServer = await startSwitchServer({ model: sw, listen: ['tcp://127.0.0.1:0'], profile, clock: systemClock, logger });
     link = new CstaLink({ url: cstaServer.addresses[0] as string, profile, credentials: { applicationId: 'ccbox-ivr-test' }, clock: systemClock, logger });
     await link.start();
@@ -120,6 +120,18 @@ export async function startIvrSite(t: Test, options: IvrSiteOptions) {
   /** Moves fake time forward in steps, letting socket I/O through between steps. */
   const advance = (ms: number, step = 20) => advanceWithIo(clock, ms, step);
 
+  /** The switch's CSTA server goes away (the link drops) until `up()`, which brings it back on the same address. */
+  const dropCsta = async () => {
+    const address = cstaServer?.addresses[0];
+    if (!address) throw new Error('the IVR site has no CSTA server (csta: true)');
+    await cstaServer?.close();
+    return {
+      up: async () => {
+        cstaServer = await startSwitchServer({ model: sw, listen: [address], profile, clock: systemClock, logger });
+      },
+    };
+  };
+
   /** A caller on the trunk dials the IVR's number; `media` is what they say or fax. */
   const call = (from: string, media: FarEndMedia = {}) => {
     const callID = sw.placeInboundCall({ from, to: IVR_DID });
@@ -137,5 +149,5 @@ export async function startIvrSite(t: Test, options: IvrSiteOptions) {
   runtime.engine.on('callStarted', (info) => started.push(info.callId));
   runtime.engine.on('callEnded', (info) => ended.set(info.callId, info));
 
-  return { clock, advance, call, sw, sim, lines, runtime, records, dataDir, ended, started, journal: runtime.journal, link, acd: acdRuntime };
+  return { clock, advance, dropCsta, call, sw, sim, lines, runtime, records, dataDir, ended, started, journal: runtime.journal, link, acd: acdRuntime };
 }

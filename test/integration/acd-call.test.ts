@@ -301,3 +301,42 @@ t.test('a caller who hangs up while held for the consultation ends the queue cal
   await site.advance(2000, 100);
   await stopped;
 });
+
+t.test('the CSTA link drops while the agent’s phone rings with the consultation: a hook flash takes the caller back, offers resume with the link', async (t) => {
+  const site = await startIvrSite(t, {
+    flows: [hotline],
+    csta: true,
+    acdConfig: {
+      acd: { queues: [{ name: 'service', ringTimeoutSeconds: 60 }], agents: [{ id: 'A1', name: 'Li Na', skills: { service: 1 } }] },
+      api: await deskLogins('A1'),
+    },
+  });
+  const acd = site.acd!;
+  const desk = deskAt(acd, 'A1', '201', { answerDelayMs: 600_000, talkMs: 5000, wrapUpMs: 1000 });
+  const started = desk.start();
+  await site.advance(2000, 100);
+  await started;
+  const caller = site.call('13800001111');
+  await site.advance(3000, 100);
+  caller.press('2');
+  await site.advance(6000, 100);
+  const port = site.sw.lineCallsAt('301').length > 0 ? '301' : '302';
+  t.match(site.sw.lineCallsAt(port), [{ state: 'hold' }, { state: 'connected', calledDevice: '201' }], 'the caller held at the card port, the consultation ringing at 201');
+
+  const csta = await site.dropCsta();
+  await site.advance(3000, 100);
+  t.match(site.sw.lineCallsAt(port), [{ state: 'connected', callingDevice: '13800001111' }], 'the flash dropped the consultation and brought the caller back to the port');
+  t.same(site.sw.lineCallsAt('201'), [], '201 no longer rings');
+  t.ok(acd.engine.call(site.started[0] as string), 'the caller still waits in the queue');
+
+  await csta.up();
+  await site.advance(8000, 100);
+  t.equal(acd.engine.agents.get('A1')?.state, 'offered', 'with the link back the call is offered again');
+  t.match(site.sw.lineCallsAt('201'), [{ state: 'alerting' }], '201 rings again');
+  caller.hangUp();
+  await site.advance(3000, 100);
+  t.notOk(acd.engine.call(site.started[0] as string), 'the caller hanging up ends it');
+  const stopped = desk.stop();
+  await site.advance(2000, 100);
+  await stopped;
+});

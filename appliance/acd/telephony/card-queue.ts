@@ -321,10 +321,15 @@ export class CardQueuePort implements AcdPort {
       // The caller is gone: only the consultation still rings at the agent.
       if (waiting.caller.hungUp || waiting.callerGone) return void this.options.link.clearConnection(legs.consult).catch(() => undefined);
       const { link, logger } = this.options;
+      const flashBack = (why: string) => {
+        logger.warn({ callId: waiting.callId, why }, 'taking the caller back with a hook flash on the card port');
+        return waiting.caller.flashBack().catch((error: Error) => logger.error({ callId: waiting.callId, err: error }, 'cannot take the caller back from the agent: the caller stays held at the PBX'));
+      };
+      if (!link.isUp) return flashBack('the CSTA link is down');
       await link.reconnectCall(legs.held, legs.consult).catch(async (error: Error) => {
         // The consultation may be gone already (the agent's side cleared): take the held caller back alone.
         logger.info({ callId: waiting.callId, err: error.message }, 'ReconnectCall refused; retrieving the held caller');
-        await link.retrieveCall(legs.held).catch((retrieveError: Error) => logger.warn({ callId: waiting.callId, err: retrieveError }, 'cannot take the caller back from the agent'));
+        await link.retrieveCall(legs.held).catch((retrieveError: Error) => flashBack(`RetrieveCall refused too: ${retrieveError.message}`));
       });
     }).finally(() => {
       if (waiting.takingBack === takingBack) waiting.takingBack = undefined;

@@ -38,5 +38,8 @@ export function waitingCallerOf(call: IvrCall): WaitingCaller {
     async interrupt() {
       if (!call.hungUp) await call.channel.stop().catch(() => undefined);
     },
+    async flashBack() {
+      if (!call.hungUp) await call.channel.flash();
+    },
   };
 }
