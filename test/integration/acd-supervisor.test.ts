@@ -4,6 +4,7 @@
  * not-ready, ready and logout, the live snapshot — and the refusals (whisper on a PBX profile
  * without it, a bad payload naming its field, an agent using supervisor commands).
  */
+import { runCstaCommand } from '../../appliance/runtime/cli/csta-repl.js';
 import { connectAsync, type MqttClient } from 'mqtt';
 import t, { type Test } from 'tap';
 import { hashPassword } from '../../appliance/api/index.js';
@@ -126,6 +127,10 @@ t.test('each supervisor action through the PBX simulator', async (t) => {
   t.match(await run({ cmd: 'monitor', agentId: 'A1', device: '204', mode: 'barge' }), { ok: true }, 'barge-in');
   t.equal(await callsAt('204'), 1, '204 joined the call');
   t.strictSame(heard('204'), [{ hears: [CALLER, '201'], heardBy: [CALLER, '201', '206', '210'] }], 'barge: everyone hears 204, who does not hear the whisper');
+  const replied = runCstaCommand('whisper 211 201', site.link!, acd.phones!.tracker);
+  await site.advance(1000, 50);
+  t.equal(await replied, 'ok', 'the installer’s CSTA client whispers too');
+  t.match(heard('211'), [{ heardBy: ['201'] }], 'only the agent hears 211');
   t.match(await run({ cmd: 'forceRelease', agentId: 'A1' }), { ok: true }, 'force release');
   t.equal(acd.engine.agents.get('A1')?.state, 'wrapUp', 'the agent’s call was cleared');
   site.sw.hangUpAt('204');

@@ -13,7 +13,7 @@ export const CSTA_COMMAND_HELP = `commands (one per line):
   consult DEV TO               consultation call from DEV's active call
   transfer DEV | conference DEV  complete with DEV's held and active calls
   sst DEV TO                   single-step transfer         deflect DEV TO   deflect the alerting call
-  listen SUP DEV | barge SUP DEV  supervisor joins DEV's call silently / actively
+  listen SUP DEV | whisper SUP DEV | barge SUP DEV  supervisor joins DEV's call silently / heard by DEV only / actively
   digits DEV 123#              GenerateDigits on DEV's active call
   agent DEV STATE [AGENTID] [GROUP]  SetAgentState (loggedOn, loggedOff, ready, notReady, workingAfterCall)
   calls DEV                    what this client has seen at DEV
@@ -100,10 +100,11 @@ export async function runCstaCommand(line: string, link: PbxLink, tracker: Conne
       await link.deflectCall(at('alerting'), need(args, 2, 'deflect DEV TO')[1] as string);
       return 'ok';
     case 'listen':
+    case 'whisper':
     case 'barge': {
       const [supervisor, device] = need(args, 2, `${verb} SUP DEV`);
       const call = connectionAt(tracker, device as string, 'connected');
-      await link.singleStepConference(call, supervisor as string, verb === 'listen' ? 'silent' : 'active');
+      await link.singleStepConference(call, supervisor as string, verb === 'listen' ? 'silent' : verb === 'whisper' ? 'whisper' : 'active');
       return 'ok';
     }
     case 'digits':
