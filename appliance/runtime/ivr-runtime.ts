@@ -4,9 +4,8 @@
  * the CSTA link when one is given (hook-flash otherwise), and the engine. The only place these
  * concrete classes meet.
  */
-import { cpSync, existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { CardSetDriver, loadBoardProfile, type CardsConfig } from '../cards/index.js';
 import type { PbxLink } from '../csta/pbx-link.js';
 import {
@@ -17,11 +16,9 @@ import { EspeakTts, checkTtsTools } from '../media/tts.js';
 import { CustomerStore, SqliteIvrJournal, type RecordsStore } from '../store/records/index.js';
 import type { Clock } from './clock.js';
 import type { Logger } from './logger.js';
+import { installShippedFlows } from './shipped-flows.js';
 
-/** Flows shipped with ccbox (demo hotline, survey) that a new data directory starts with. */
-export function shippedFlowsDir(): string {
-  return fileURLToPath(new URL('../../firmware-config/flows/', import.meta.url));
-}
+export { shippedFlowsDir } from './shipped-flows.js';
 
 export interface IvrRuntimeOptions {
   dataDir: string;
@@ -69,7 +66,9 @@ export function createIvrRuntime(options: IvrRuntimeOptions): IvrRuntime {
   });
   const prompts = new PromptDirectory([inData(dataDir, ivr.promptsDir), defaultPromptDir()]);
   const flowsDir = inData(dataDir, ivr.flowsDir);
-  if (!existsSync(flowsDir) || readdirSync(flowsDir).length === 0) cpSync(shippedFlowsDir(), flowsDir, { recursive: true });
+  const fresh = !existsSync(flowsDir) || readdirSync(flowsDir).length === 0;
+  const added = installShippedFlows(flowsDir);
+  if (!fresh && added.length > 0) notice(`IVR flows added by this ccbox version: ${added.join(', ')} (in ${flowsDir}; bind them in ivr.bindings to use them)`);
   const flows = new FlowRegistry({ dir: flowsDir, prompts, clock, logger });
   const journal = new SqliteIvrJournal(options.records.database);
   const customers = new CustomerStore(options.records.database);
