@@ -88,6 +88,11 @@ export async function startAcdPbxSite(t: Test, options: AcdPbxSiteOptions) {
     return link.answerCall(ringing);
   };
   const alerting = (device: string) => phones.tracker.find(device, 'alerting') !== undefined;
+  /** The PBX agent's state at `device` as GetAgentState reports it (agentNull: logged off). */
+  const pbxState = async (device: string) => {
+    const agent = (await link.getAgentState(device)).agentStateList?.[0];
+    return { loggedOn: agent?.loggedOnState, state: agent?.agentInfo?.[0]?.agentState };
+  };
   /** The switch's CSTA server goes away and comes back on the same address (the link reconnects). */
   const restartSwitchServer = async () => {
     await server.close();
@@ -95,5 +100,5 @@ export async function startAcdPbxSite(t: Test, options: AcdPbxSiteOptions) {
   };
   /** The devices the switch's CSTA clients are registered as router for. */
   const routeRegistrations = () => server.clients().flatMap((client) => client.routeRegistrations.map((r) => r.device));
-  return { sw, link, engine, phones, events, advance, login, answer, alerting, restartSwitchServer, routeRegistrations };
+  return { sw, link, engine, phones, events, advance, login, answer, alerting, pbxState, restartSwitchServer, routeRegistrations };
 }

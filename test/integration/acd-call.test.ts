@@ -264,50 +264,13 @@ t.test('at the maximum wait the queue’s overflow action runs on the card chann
   t.match(site.records.database.prepare('SELECT mailbox, duration_ms AS ms FROM voicemails').all(), [{ mailbox: 'service' }], 'the message is in the queue’s mailbox');
 });
 
-t.test('a caller who hangs up while held for the consultation ends the queue call, and the agent’s phone stops ringing', async (t) => {
+/** A1 logged in at 201 with a desk that does not answer; a caller queued and the consultation ringing at 201. */
+async function callerRingingAtSlowDesk(t: Parameters<typeof startIvrSite>[0], ringTimeoutSeconds: number) {
   const site = await startIvrSite(t, {
     flows: [hotline],
     csta: true,
     acdConfig: {
-      acd: { queues: [{ name: 'service', ringTimeoutSeconds: 30 }], agents: [{ id: 'A1', name: 'Li Na', skills: { service: 1 } }] },
-      api: await deskLogins('A1'),
-    },
-  });
-  const acd = site.acd!;
-  const left: string[] = [];
-  acd.engine.on('left', (event) => left.push(event.reason));
-  const desk = deskAt(acd, 'A1', '201', { answerDelayMs: 60_000, talkMs: 5000, wrapUpMs: 1000 });
-  const started = desk.start();
-  await site.advance(2000, 100);
-  await started;
-
-  const caller = site.call('13800001111');
-  await site.advance(3000, 100);
-  caller.press('2');
-  await site.advance(6000, 100);
-  t.equal(acd.engine.agents.get('A1')?.state, 'offered', 'the agent’s phone rings with the consultation');
-  t.ok(acd.phones?.tracker.find('201', 'alerting'), '201 alerting');
-
-  caller.hangUp();
-  await site.advance(2000, 100);
-  t.same(left, ['abandoned'], 'the queue call ends once, abandoned');
-  t.notOk(acd.phones?.tracker.find('201', 'alerting'), 'the consultation no longer rings at 201');
-  t.equal(acd.engine.agents.get('A1')?.state, 'ready', 'the agent is ready again');
-  t.equal(acd.engine.agents.get('A1')?.missedInRow, 0, 'no missed offer is counted against the agent');
-  t.equal(site.ended.get(site.started[0] as string)?.outcome, 'hangup', 'the IVR call ends as a hang-up');
-  await site.advance(10_000, 100);
-  t.equal(desk.counters.answered, 0, 'the desk never answers a call that is gone');
-  const stopped = desk.stop();
-  await site.advance(2000, 100);
-  await stopped;
-});
-
-t.test('the CSTA link drops while the agent’s phone rings with the consultation: a hook flash takes the caller back, offers resume with the link', async (t) => {
-  const site = await startIvrSite(t, {
-    flows: [hotline],
-    csta: true,
-    acdConfig: {
-      acd: { queues: [{ name: 'service', ringTimeoutSeconds: 60 }], agents: [{ id: 'A1', name: 'Li Na', skills: { service: 1 } }] },
+      acd: { queues: [{ name: 'service', ringTimeoutSeconds }], agents: [{ id: 'A1', name: 'Li Na', skills: { service: 1 } }] },
       api: await deskLogins('A1'),
     },
   });
@@ -320,6 +283,35 @@ t.test('the CSTA link drops while the agent’s phone rings with the consultatio
   await site.advance(3000, 100);
   caller.press('2');
   await site.advance(6000, 100);
+  const stopDesk = async () => {
+    const stopped = desk.stop();
+    await site.advance(2000, 100);
+    await stopped;
+  };
+  return { site, acd, desk, caller, stopDesk };
+}
+
+t.test('a caller who hangs up while held for the consultation ends the queue call, and the agent’s phone stops ringing', async (t) => {
+  const { site, acd, desk, caller, stopDesk } = await callerRingingAtSlowDesk(t, 30);
+  const left: string[] = [];
+  acd.engine.on('left', (event) => left.push(event.reason));
+  t.equal(acd.engine.agents.get('A1')?.state, 'offered', 'the agent’s phone rings with the consultation');
+  t.ok(acd.phones?.tracker.find('201', 'alerting'), '201 alerting');
+
+  caller.hangUp();
+  await site.advance(2000, 100);
+  t.same(left, ['abandoned'], 'the queue call ends once, abandoned');
+  t.notOk(acd.phones?.tracker.find('201', 'alerting'), 'the consultation no longer rings at 201');
+  t.equal(acd.engine.agents.get('A1')?.state, 'ready', 'the agent is ready again');
+  t.equal(acd.engine.agents.get('A1')?.missedInRow, 0, 'no missed offer is counted against the agent');
+  t.equal(site.ended.get(site.started[0] as string)?.outcome, 'hangup', 'the IVR call ends as a hang-up');
+  await site.advance(10_000, 100);
+  t.equal(desk.counters.answered, 0, 'the desk never answers a call that is gone');
+  await stopDesk();
+});
+
+t.test('the CSTA link drops while the agent’s phone rings with the consultation: a hook flash takes the caller back, offers resume with the link', async (t) => {
+  const { site, acd, caller, stopDesk } = await callerRingingAtSlowDesk(t, 60);
   const port = site.sw.lineCallsAt('301').length > 0 ? '301' : '302';
   t.match(site.sw.lineCallsAt(port), [{ state: 'hold' }, { state: 'connected', calledDevice: '201' }], 'the caller held at the card port, the consultation ringing at 201');
 
@@ -336,7 +328,5 @@ t.test('the CSTA link drops while the agent’s phone rings with the consultatio
   caller.hangUp();
   await site.advance(3000, 100);
   t.notOk(acd.engine.call(site.started[0] as string), 'the caller hanging up ends it');
-  const stopped = desk.stop();
-  await site.advance(2000, 100);
-  await stopped;
+  await stopDesk();
 });

@@ -35,14 +35,8 @@ async function startGroupSite(t: Test, options: SiteOptions) {
     },
     adapter: ({ engine, link, logger }) => new PbxGroupQueues({ engine, link, logger, agentIds: options.agentIds ?? pbxAgentOf }),
   });
-  /** The PBX agent's state at `device` as GetAgentState reports it (agentNull: logged off). */
-  const pbxState = async (device: string) => {
-    const response = await site.link.getAgentState(device);
-    const agent = response.agentStateList?.[0];
-    return { loggedOn: agent?.loggedOnState, state: agent?.agentInfo?.[0]?.agentState };
-  };
   const call = () => site.sw.placeInboundCall({ from: CALLER, to: GROUP_DID });
-  return { ...site, pbxState, call };
+  return { ...site, call };
 }
 
 /** A1 (ready) and A2 (not ready) logged in one after the other; a call rings at A1's 201. */

@@ -4,7 +4,6 @@
  * RoutingPointQueues, under sinon fake time. Agents answer with CSTA AnswerCall.
  */
 import t, { type Test } from 'tap';
-import { PbxAgentStates } from '../../appliance/acd/telephony/pbx-agent-states.js';
 import { RoutingPointQueues } from '../../appliance/acd/telephony/routing-point.js';
 import { systemClock } from '../../appliance/runtime/clock.js';
 import { startAcdPbxSite } from '../helpers/acd-pbx-site.js';
@@ -170,43 +169,6 @@ t.test('a call that reaches the maximum wait is routed to the overflow number', 
   t.same(site.events, [`joined ${callID}`, 'left maxWait']);
   const at210 = await site.link.snapshotDevice('210');
   t.match(at210.crossRefIDorSnapshotData?.snapshotData, [{ connectionIdentifier: { callID }, localCallState: { compoundCallState: { localConnectionState: 'alerting' } } }], 'RouteSelect to 210: the supervisor rings');
-});
-
-t.test('mirrorStatesToPbx, switched on while running, reports routing-point agents to the PBX under their pbxAgent identity', async (t) => {
-  const site = await startAcdPbxSite(t, {
-    agents: [{ id: 'A1', device: '201' }, { id: 'A2', device: '202' }],
-    queue: { waitAt: 'routingPoint', pbxDevice: '700', strategy: 'linear', ringTimeoutSeconds: 5 },
-    dialPlan: (plan) => {
-      for (const extension of plan.extensions) if (extension.agent) extension.agent.initialState = 'loggedOff';
-    },
-    adapter: ({ engine, link, phones, logger }) => {
-      const routing = new RoutingPointQueues({ engine, link, tracker: phones.tracker, clock: systemClock, logger });
-      const states = new PbxAgentStates({ engine, link, logger });
-      return { start: () => (routing.start(), states.start()), stop: () => (states.stop(), routing.stop()) };
-    },
-  });
-  const pbxState = async (device: string) => {
-    const agent = (await site.link.getAgentState(device)).agentStateList?.[0];
-    return { loggedOn: agent?.loggedOnState, state: agent?.agentInfo?.[0]?.agentState };
-  };
-  site.engine.login('A1', '201', { ready: true });
-  await site.advance(500);
-  t.same(await pbxState('201'), { loggedOn: false, state: 'agentNull' }, 'off by default: the PBX is not told');
-
-  const config = site.engine.config;
-  site.engine.configure({
-    ...config,
-    mirrorStatesToPbx: true,
-    agents: config.agents.map((agent) => ({ ...agent, pbxAgent: { id: `A20${agent.id.slice(1)}`, password: `20${agent.id.slice(1)}0` } })),
-  });
-  site.engine.login('A2', '202', { ready: false });
-  site.engine.request('A1', { state: 'notReady', reason: 'break' });
-  await site.advance(500);
-  t.same(await pbxState('202'), { loggedOn: true, state: 'agentNotReady' }, 'A2 logged on as PBX agent A202 with its password');
-  t.same(await pbxState('201'), { loggedOn: true, state: 'agentNotReady' }, 'A1, already logged in, is logged on at its next change');
-  site.engine.logout('A2');
-  await site.advance(500);
-  t.same(await pbxState('202'), { loggedOn: false, state: 'agentNull' }, 'a logout logs the PBX agent off');
 });
 
 t.test('a RouteSelect the switch refuses is matched to its request by invoke ID: the call goes to the next agent', async (t) => {
