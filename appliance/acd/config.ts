@@ -136,15 +136,22 @@ export type AcdConfig = z.infer<typeof acdConfigSchema>;
  * Checked when the ACD starts on a PBX; the engine alone (tests, bench) takes any strategy.
  */
 export function unsupportedOnPbx(config: AcdConfig, pbx?: { unsupportedServices: readonly string[] }): string[] {
-  return config.queues.flatMap((q, i) => {
+  const lacking = (...services: string[]) => services.filter((service) => pbx?.unsupportedServices.includes(service));
+  const refusedBy = (services: string[]) => `${services.join(' and ')}, which the PBX profile's unsupportedServices lists`;
+  const problems = config.queues.flatMap((q, i) => {
     const problems: string[] = [];
     if (q.strategy === 'ringAll' && q.waitAt !== 'pbxGroup') {
       problems.push(`acd.queues.${i}.strategy: ringAll cannot ring several phones from a ${q.waitAt === 'card' ? 'card port' : 'routing point'}; use the PBX group's own ring-all (waitAt pbxGroup)`);
     }
     const handoffProblem = q.cardHandoff && pbx ? queueHandoffProblem(q.cardHandoff, pbx.unsupportedServices) : undefined;
     if (handoffProblem) problems.push(`acd.queues.${i}.cardHandoff: ${handoffProblem}`);
+    const needs = q.waitAt === 'pbxGroup' ? lacking('SetAgentState') : q.waitAt === 'routingPoint' ? lacking('RouteRegister', 'RouteSelect') : [];
+    if (needs.length > 0) problems.push(`acd.queues.${i}.waitAt: ${q.waitAt} needs ${refusedBy(needs)}`);
     return problems;
   });
+  const mirror = config.mirrorStatesToPbx ? lacking('SetAgentState') : [];
+  if (mirror.length > 0) problems.push(`acd.mirrorStatesToPbx: mirroring agent states needs ${refusedBy(mirror)}`);
+  return problems;
 }
 export type AcdConfigInput = z.input<typeof acdConfigSchema>;
 
