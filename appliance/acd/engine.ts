@@ -97,9 +97,14 @@ export class AcdEngine extends EventEmitter<AcdEngineEvents> {
           agent.queues.add(queue.name);
         }
       }
-      // A queue taken out of the configuration goes when a configuration change finds it empty; till
-      // then its waiting calls keep their last rules (maximum wait, overflow) and get no agents.
-      for (const [name, queue] of this.#queues) if (queue.calls.length === 0 && !config.queues.some((q) => q.name === name)) this.#queues.delete(name);
+      // A queue taken out of the configuration goes; its waiting calls leave by its overflow (unless that is a callback or a queue also gone).
+      for (const [name, queue] of this.#queues) {
+        if (config.queues.some((q) => q.name === name)) continue;
+        const { overflow } = queue.config;
+        const action = overflow.kind === 'callback' || (overflow.kind === 'queue' && !config.queues.some((q) => q.name === overflow.queue)) ? undefined : overflow;
+        for (const call of [...queue.calls]) if (call.phase !== 'connected') this.#leave(call, 'unknownQueue', action);
+        if (queue.calls.length === 0) this.#queues.delete(name);
+      }
       for (const queue of this.#queues.values()) this.#dirty.add(queue);
       for (const agent of removedButLoggedIn) this.request(agent.id, { state: 'loggedOut' });
     });

@@ -217,16 +217,18 @@ t.test('PIN check and hot desking', async (t) => {
   t.equal(acd.engine.agents.atDevice('202')?.id, '1001');
 });
 
-t.test('a new configuration while running: removed agents leave after their call, removed queues once empty', async (t) => {
-  const acd = acdUnderTest(t, { queues: [sales(), { name: 'support' }], agents: [...agents(3), { id: 'a4', name: 'D', skills: { support: 1 } }] });
+t.test('a new configuration while running: removed agents leave after their call, removed queues at once (their callers by the overflow)', async (t) => {
+  const acd = acdUnderTest(t, { queues: [sales(), { name: 'support', joinWhen: 'always', overflow: { kind: 'voicemail', mailbox: 'support' } }], agents: [...agents(3), { id: 'a4', name: 'D', skills: { support: 1 } }] });
   acd.loginReady('a1', 'a2');
   acd.engine.enqueue('c1', 'sales', DATA);
   acd.engine.answered('c1', 'a1');
+  acd.engine.enqueue('c9', 'support', DATA);
   const config = acd.engine.config;
   acd.engine.configure({ ...config, queues: config.queues.filter((q) => q.name === 'sales'), agents: config.agents.filter((a) => a.id === 'a2' || a.id === 'a4') });
   t.equal(acd.engine.agents.get('a1')?.state, 'talking', 'a removed agent on a call keeps it');
   t.equal(acd.engine.agents.get('a3'), undefined, 'a removed agent who was logged out is gone');
-  t.same(acd.engine.queueNames(), ['sales'], 'an empty removed queue is gone');
+  t.same(acd.engine.queueNames(), ['sales'], 'a removed queue is gone');
+  t.match(acd.of('left'), [{ callId: 'c9', queue: 'support', reason: 'unknownQueue', action: { kind: 'voicemail', mailbox: 'support' } }], 'its waiting call left by the queue’s overflow');
   acd.engine.enqueue('c2', 'sales', DATA);
   t.same(acd.offers(), ['c1→a1', 'c2→a2'], 'the remaining agent serves the queue');
   acd.engine.callEnded('c1');
