@@ -15,7 +15,10 @@ import type { MessageBus } from './bus.js';
 import { type AgentCommand, type CommandError, type InstallerCommand, type Reply, type SupervisorCommand, agentCommandSchema, installerCommandSchema, parseCommand, supervisorCommandSchema } from './commands.js';
 import { isTopicSegment, parseTopic, type SiteTopics, siteTopics } from './topics.js';
 
-/** The configuration as the installer role sees and changes it. */
+/**
+ * The configuration as the installer role sees and changes it. Whoever owns the store calls
+ * `AcdApi.publishConfig` after every change, wherever it came from (SiteRuntime does).
+ */
 export interface ConfigPort {
   /** The configuration with secrets (passwords, hashes, PINs) masked. */
   view(): Record<string, unknown>;
@@ -260,7 +263,6 @@ export class AcdApi {
     if (!config) throw new CommandRefused('noConfig', 'this appliance has no configuration store attached');
     if (command.cmd === 'getConfig') return config.view();
     const { restartNeeded } = await config.set(command.path, command.value);
-    await this.publishConfig();
     return { path: command.path, restartNeeded };
   }
 }

@@ -84,7 +84,7 @@ export function createAcdRuntime(options: AcdRuntimeOptions): AcdRuntime {
     if (change.state === 'loggedOut') revisits.release(change.agentId);
   };
   const handoffs = calls ? new IvrHandoffs(engine, calls, clock) : undefined;
-  const routing = link && phones ? new RoutingPointQueues({ engine, link, tracker: phones.tracker, clock, logger: logger.child({ module: 'acd.routing' }) }) : undefined;
+  const routing = link && phones ? new RoutingPointQueues({ engine, link, tracker: phones.tracker, logger: logger.child({ module: 'acd.routing' }) }) : undefined;
   const agentStates = link ? new PbxAgentStates({ engine, link, logger: logger.child({ module: 'acd.pbxAgents' }) }) : undefined;
   const groups = link ? new PbxGroupQueues({ engine, link, logger: logger.child({ module: 'acd.groups' }), ...(agentStates ? { agentStates } : {}) }) : undefined;
   const dialer = link && calls ? new CallbackDialer({ engine, link, calls, clock, logger: logger.child({ module: 'acd.callbacks' }) }) : undefined;

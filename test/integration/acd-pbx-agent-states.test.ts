@@ -7,7 +7,6 @@ import t, { type Test } from 'tap';
 import type { AcdConfig } from '../../appliance/acd/index.js';
 import { PbxAgentStates } from '../../appliance/acd/telephony/pbx-agent-states.js';
 import { RoutingPointQueues } from '../../appliance/acd/telephony/routing-point.js';
-import { systemClock } from '../../appliance/runtime/clock.js';
 import { startAcdPbxSite } from '../helpers/acd-pbx-site.js';
 
 /** A1 at 201 and A2 at 202 serve a routing-point queue; the PBX agents start logged off. */
@@ -19,7 +18,7 @@ async function routingSite(t: Test) {
       for (const extension of plan.extensions) if (extension.agent) extension.agent.initialState = 'loggedOff';
     },
     adapter: ({ engine, link, phones, logger }) => {
-      const routing = new RoutingPointQueues({ engine, link, tracker: phones.tracker, clock: systemClock, logger });
+      const routing = new RoutingPointQueues({ engine, link, tracker: phones.tracker, logger });
       const states = new PbxAgentStates({ engine, link, logger });
       return { start: () => (routing.start(), states.start()), stop: () => (states.stop(), routing.stop()) };
     },

@@ -5,7 +5,6 @@
  */
 import t, { type Test } from 'tap';
 import { RoutingPointQueues } from '../../appliance/acd/telephony/routing-point.js';
-import { systemClock } from '../../appliance/runtime/clock.js';
 import { startAcdPbxSite } from '../helpers/acd-pbx-site.js';
 
 const ROUTING_DID = '0301234501';
@@ -30,7 +29,7 @@ async function startRoutingSite(t: Test, options: SiteOptions) {
       plan.trunks[0]?.dids.push({ number: STRAY_DID, destination: '701' });
       for (const point of plan.routingPoints) point.timeoutMs = options.switchTimeoutMs ?? 600_000;
     },
-    adapter: ({ engine, link, phones, logger }) => new RoutingPointQueues({ engine, link, tracker: phones.tracker, clock: systemClock, logger }),
+    adapter: ({ engine, link, phones, logger }) => new RoutingPointQueues({ engine, link, tracker: phones.tracker, logger }),
   });
   const call = (to = ROUTING_DID) => site.sw.placeInboundCall({ from: CALLER, to });
   return { ...site, call };

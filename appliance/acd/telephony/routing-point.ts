@@ -10,7 +10,6 @@ import type { ConnectionTracker } from '../../csta/connection-tracker.js';
 import { normalizeDeviceId } from '../../csta/device-id.js';
 import type { MessageOf } from '../../csta/messages.js';
 import type { PbxLink } from '../../csta/pbx-link.js';
-import type { Clock } from '../../runtime/clock.js';
 import type { Logger } from '../../runtime/logger.js';
 import type { OverflowAction } from '../config.js';
 import type { AcdEngine } from '../engine.js';
@@ -23,7 +22,6 @@ export interface RoutingPointQueuesOptions {
   link: PbxLink;
   /** The agents' phones' connections (AgentPhones.tracker): where an unanswered offer rings. */
   tracker: ConnectionTracker;
-  clock: Clock;
   logger: Logger;
 }
 
