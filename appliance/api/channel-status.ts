@@ -1,7 +1,8 @@
 /**
  * `status/channels` (retained): the card link and the state of every voice/fax channel with the
  * PBX port behind it, for installers and supervisors. Changes within `settleMs` go out as one
- * message, so a burst of calls does not flood the broker.
+ * message, so a burst of calls does not flood the broker; the whole status goes out again every
+ * `refreshMs` as well, so `at` tells a reader the appliance is alive and no update stays lost.
  */
 import type { CardChannel, CardSet } from '../cards/api.js';
 import type { Clock, TimerHandle } from '../runtime/clock.js';
@@ -19,12 +20,15 @@ export interface ChannelStatusOptions {
   logger: Logger;
   /** Default 250. */
   settleMs?: number;
+  /** Default 60000. */
+  refreshMs?: number;
 }
 
 export class ChannelStatusPublisher {
   readonly #watched = new WeakSet<CardChannel>();
   readonly #detach: (() => void)[] = [];
   #timer: TimerHandle | undefined;
+  #refresh: TimerHandle | undefined;
   #running = false;
 
   constructor(private readonly options: ChannelStatusOptions) {}
@@ -42,12 +46,15 @@ export class ChannelStatusPublisher {
     this.#detach.push(() => cards.off('up', onUp), () => cards.off('down', onChange));
     this.#watchChannels();
     this.publish();
+    this.#refresh = this.options.clock.setInterval(() => this.publish(), this.options.refreshMs ?? 60_000);
   }
 
   stop(): void {
     this.#running = false;
     this.options.clock.clearTimeout(this.#timer);
     this.#timer = undefined;
+    this.options.clock.clearInterval(this.#refresh);
+    this.#refresh = undefined;
     for (const detach of this.#detach.splice(0)) detach();
   }
 

@@ -98,7 +98,7 @@ t.test('ccbox run: the site from config.json, status, and configuration changes 
     },
   });
 
-  const run = ccbox(['run', '--data', data, '--log-level', 'error']);
+  const run = ccbox(['run', '--data', data, '--log-level', 'warn']);
   t.teardown(() => {
     if (run.child.exitCode === null) run.child.kill('SIGKILL');
   });
@@ -111,7 +111,9 @@ t.test('ccbox run: the site from config.json, status, and configuration changes 
   t.teardown(() => installer.close());
   await installer.subscribe('ccbox/hq/status/#');
   await installer.subscribe('ccbox/hq/config');
-  await until('the retained channel status', () => (installer.latest.get('ccbox/hq/status/channels') as { up?: boolean } | undefined)?.up === true);
+  await until('the retained channel status', () => (installer.latest.get('ccbox/hq/status/channels') as { up?: boolean } | undefined)?.up === true).catch((error: Error) => {
+    throw new Error(`${error.message}: last ${JSON.stringify(installer.latest.get('ccbox/hq/status/channels'))}; ccbox said: ${run.stdout()} ${run.stderr()}`);
+  });
   t.match(installer.latest.get('ccbox/hq/status/channels'), {
     up: true,
     board: { model: String, channels: 4 },
